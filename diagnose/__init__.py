@@ -1,0 +1,43 @@
+"""diagnose: why a 医保个人账户 balance shows 0, is missing or is low, and what to do about it.
+
+The public API is re-exported here; everything else is internal. The library never prints, never reads stdin,
+never touches the network and leaves the host's logging configuration alone.
+"""
+
+from .api import Diagnoser, diagnose
+from .consultation import Consultation, Effect, Question, Why
+from .diagnosis import CauseResult, Diagnosis, Message, Reason
+from .errors import (
+    ConsultationError,
+    DiagnoseError,
+    InputError,
+    InvalidValueError,
+    KnowledgeError,
+    StateError,
+    UnknownFactError,
+)
+from .knowledge import load as load_knowledge
+from .model import KnowledgeBase, Text
+
+__all__ = [
+    "CauseResult",
+    "Consultation",
+    "ConsultationError",
+    "DiagnoseError",
+    "Diagnoser",
+    "Diagnosis",
+    "Effect",
+    "InputError",
+    "InvalidValueError",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Message",
+    "Question",
+    "Reason",
+    "StateError",
+    "Text",
+    "UnknownFactError",
+    "Why",
+    "diagnose",
+    "load_knowledge",
+]

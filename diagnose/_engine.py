@@ -1,0 +1,58 @@
+"""Runs the compiled experta engine: built once per knowledge base and thread, then reset/declare/run.
+
+An experta engine keeps its working memory and agenda on the instance, so two threads sharing one would mix
+their facts. Each thread gets its own instance of the compiled class instead of sharing one behind a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._compiler import Outcome, compile_engine, input_fields
+from .model import KnowledgeBase
+
+__all__ = ["Engine", "Inference"]
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """One run's result: every rule outcome, and each derived fact's value and the rule that set it."""
+
+    answers: Mapping[str, str | None]
+    outcomes: tuple[Outcome, ...]
+    derived: Mapping[str, tuple[str | None, str | None]]
+
+
+class Engine:
+    """The experta engine for one knowledge base, one instance per thread."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._class = compile_engine(kb)
+        self._fields = input_fields(kb)
+        self._local = threading.local()
+
+    def _instance(self) -> Any:
+        engine = getattr(self._local, "engine", None)
+        if engine is None:
+            engine = self._local.engine = self._class()
+        return engine
+
+    def run(self, answers: Mapping[str, str | None]) -> Inference:
+        """Infer from validated answers (missing or None means unknown)."""
+        engine = self._instance()
+        engine.reset()
+        engine.outcomes = []
+        engine.settled = set()
+        fields = {f: answers.get(f) for f in self._fields}
+        engine.declare(engine.Answers(**fields))
+        engine.run()
+        derived = {
+            fact["id"]: (fact["value"], fact["rule"])
+            for fact in engine.facts.values()
+            if isinstance(fact, engine.Inferred)
+        }
+        return Inference(fields, tuple(engine.outcomes), derived)

@@ -1,0 +1,241 @@
+"""A small declarative schema for the knowledge files: check a parsed TOML value, report every problem by place.
+
+Each validator returns the value it accepted (lists become tuples) or `INVALID`, and records problems in the
+`Context` it is given, so one pass reports everything wrong in a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Problem, nearest
+
+INVALID: Any = object()
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass
+class Context:
+    """Where problems go, and which file is being checked."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def fail(self, place: str, message: str) -> Any:
+        """Record a problem at `place` and return INVALID."""
+        self.problems.append(Problem(self.file, place, message))
+        return INVALID
+
+
+def _join(place: str, key: str) -> str:
+    return f"{place}.{key}" if place else key
+
+
+def _kind(value: object) -> str:
+    return {str: "text", int: "integer", bool: "true/false", list: "list", dict: "table"}.get(
+        type(value), type(value).__name__
+    )
+
+
+class Validator:
+    """Base class: `check` validates one value found at `place`."""
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        raise NotImplementedError
+
+
+class Str(Validator):
+    """A non-empty string, optionally an identifier (lower_snake_case)."""
+
+    def __init__(self, *, ident: bool = False) -> None:
+        self.ident = ident
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if not isinstance(value, str):
+            return ctx.fail(place, f"expected text, found {_kind(value)}")
+        if not value.strip():
+            return ctx.fail(place, "must not be empty")
+        if self.ident and not _ID.match(value):
+            return ctx.fail(place, f"{value!r} is not a lower_snake_case id")
+        return value
+
+
+class Int(Validator):
+    """An integer between `lo` and `hi` inclusive."""
+
+    def __init__(self, lo: int, hi: int) -> None:
+        self.lo, self.hi = lo, hi
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return ctx.fail(place, f"expected an integer, found {_kind(value)}")
+        if not self.lo <= value <= self.hi:
+            return ctx.fail(place, f"{value} is outside {self.lo}..{self.hi}")
+        return value
+
+
+class Bool(Validator):
+    """true or false."""
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if not isinstance(value, bool):
+            return ctx.fail(place, f"expected true or false, found {_kind(value)}")
+        return value
+
+
+class OneOf(Validator):
+    """One string out of a fixed set."""
+
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if value not in self.choices:
+            hint = nearest(value, self.choices) if isinstance(value, str) else None
+            extra = f"; did you mean {hint!r}?" if hint else ""
+            return ctx.fail(place, f"{value!r} is not one of {', '.join(self.choices)}{extra}")
+        return value
+
+
+class ListOf(Validator):
+    """A list whose items all pass `item`; returned as a tuple."""
+
+    def __init__(self, item: Validator, *, min_len: int = 0) -> None:
+        self.item, self.min_len = item, min_len
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if not isinstance(value, list):
+            return ctx.fail(place, f"expected a list, found {_kind(value)}")
+        if len(value) < self.min_len:
+            return ctx.fail(place, f"needs at least {self.min_len} item{'s' * (self.min_len > 1)}")
+        items = tuple(self.item.check(v, ctx, f"{place}[{i}]") for i, v in enumerate(value, 1))
+        return INVALID if any(v is INVALID for v in items) else items
+
+
+class StrOrList(Validator):
+    """One string or a non-empty list of strings; returned as a tuple of strings."""
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if isinstance(value, str):
+            return (value,) if value else ctx.fail(place, "must not be empty")
+        items = ListOf(Str(), min_len=1).check(value, ctx, place)
+        return items
+
+
+class MapOf(Validator):
+    """A table with free keys whose values all pass `value`."""
+
+    def __init__(self, value: Validator, *, min_len: int = 0) -> None:
+        self.value, self.min_len = value, min_len
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if not isinstance(value, Mapping):
+            return ctx.fail(place, f"expected a table, found {_kind(value)}")
+        if len(value) < self.min_len:
+            return ctx.fail(place, f"needs at least {self.min_len} entr{'ies' if self.min_len > 1 else 'y'}")
+        out = {k: self.value.check(v, ctx, _join(place, k)) for k, v in value.items()}
+        return INVALID if any(v is INVALID for v in out.values()) else out
+
+
+class Table(Validator):
+    """A table with known keys: required ones must be present, unknown ones are errors."""
+
+    def __init__(self, required: Mapping[str, Validator], optional: Mapping[str, Validator] | None = None) -> None:
+        self.required, self.optional = dict(required), dict(optional or {})
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if not isinstance(value, Mapping):
+            return ctx.fail(place, f"expected a table, found {_kind(value)}")
+        known = {**self.required, **self.optional}
+        out: dict[str, Any] = {}
+        ok = True
+        for key in self.required:
+            if key not in value:
+                ok = False
+                ctx.fail(_join(place, key), "is required but missing")
+        for key, item in value.items():
+            if key not in known:
+                ok = False
+                hint = nearest(key, known)
+                ctx.fail(_join(place, key), "unknown key" + (f"; did you mean {hint!r}?" if hint else ""))
+                continue
+            out[key] = known[key].check(item, ctx, _join(place, key))
+            ok = ok and out[key] is not INVALID
+        return out if ok else INVALID
+
+
+# The knowledge files' schema: one place that says what every file may hold.
+TEXT = Table({"zh": Str(), "en": Str()})
+TEXTS = ListOf(TEXT, min_len=1)
+ID = Str(ident=True)
+IDS = ListOf(ID)
+CONDITIONS = MapOf(StrOrList(), min_len=1)
+VALUE = Table({"id": ID, "zh": Str(), "en": Str()})
+
+META = Table({"version": Str()})
+FACTS = Table(
+    {
+        "fact": ListOf(
+            Table(
+                {"id": ID, "label": TEXT, "question": TEXT, "help": TEXT},
+                {
+                    "values": ListOf(VALUE, min_len=2),
+                    "free_text": Bool(),
+                    "synonyms": MapOf(ListOf(Str())),
+                    "ask_if": CONDITIONS,
+                },
+            ),
+            min_len=1,
+        )
+    }
+)
+DERIVED = Table(
+    {
+        "derived": ListOf(
+            Table(
+                {
+                    "id": ID,
+                    "label": TEXT,
+                    "values": ListOf(VALUE, min_len=2),
+                    "rule": ListOf(Table({"value": ID, "when": CONDITIONS, "explain": TEXT}), min_len=1),
+                }
+            )
+        )
+    }
+)
+CHANNELS = Table({"channel": ListOf(Table({"id": ID, "name": TEXT, "detail": TEXT}), min_len=1)})
+_CHECK_RULES = ListOf(Table({"when": CONDITIONS}), min_len=1)
+CHECKS = Table(
+    {},
+    {
+        "warning": ListOf(Table({"id": ID, "text": TEXT, "recheck": IDS, "rule": _CHECK_RULES})),
+        "note": ListOf(Table({"id": ID, "text": TEXT, "sources": ListOf(Str(), min_len=1), "rule": _CHECK_RULES})),
+    },
+)
+FALLBACK = Table({"title": TEXT, "explanation": TEXT, "steps": TEXTS, "contacts": ListOf(ID, min_len=1)})
+CAUSE = Table(
+    {
+        "id": ID,
+        "group": OneOf("A", "B", "C", "D", "E"),
+        "confidence": OneOf("solid", "regional"),
+        "likelihood": Int(1, 5),
+        "title": TEXT,
+        "explanation": TEXT,
+        "verify": TEXTS,
+        "steps": TEXTS,
+        "contacts": ListOf(ID, min_len=1),
+        "sources": ListOf(Str(), min_len=1),
+        "rule": ListOf(Table({"when": CONDITIONS}, {"given": CONDITIONS}), min_len=1),
+        "example": ListOf(
+            Table(
+                {"name": ID, "facts": MapOf(Str()), "expect": MapOf(OneOf("confirmed", "possible"), min_len=1)},
+                {"story": Str(), "absent": IDS},
+            ),
+            min_len=2,
+        ),
+    },
+    {"excludes": IDS, "regional_note": TEXT},
+)

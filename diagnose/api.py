@@ -1,0 +1,111 @@
+"""The library call: validate answers, run the engine, build the Diagnosis. No I/O, no printing."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Mapping
+
+from . import diagnosis as _diagnosis
+from ._engine import Engine
+from ._logic import Planner
+from .diagnosis import Diagnosis
+from .errors import InvalidValueError, UnknownFactError
+from .knowledge import load
+from .model import KnowledgeBase
+
+__all__ = ["Diagnoser", "default_diagnoser", "diagnose", "validate_facts"]
+
+_FREE_TEXT_MAX = 40
+# Six or more digits in a row look like an ID, card or phone number: never accept or store them.
+_IDENTIFIER = re.compile(r"\d{6,}")
+
+
+def validate_facts(kb: KnowledgeBase, facts: Mapping[str, str | None]) -> dict[str, str]:
+    """Check answers against the vocabulary and return the known ones (None and missing mean unknown).
+
+    Raises:
+        TypeError: `facts` is not a mapping.
+        UnknownFactError: a fact id the knowledge base does not define (with the nearest id).
+        InvalidValueError: a value not allowed for its fact (with the allowed values).
+    """
+    if not isinstance(facts, Mapping):
+        raise TypeError(f"facts must be a mapping of fact id to value, not {type(facts).__name__}")
+    out: dict[str, str] = {}
+    for key, value in facts.items():
+        if not isinstance(key, str) or key not in kb.facts:
+            reason = "that fact is inferred, not answered:" if key in kb.derived else "unknown fact"
+            raise UnknownFactError(str(key), kb.facts, reason=reason)
+        if value is None:
+            continue
+        fact = kb.facts[key]
+        if not isinstance(value, str):
+            raise InvalidValueError(key, value, fact.allowed, reason=f"expected text, got {type(value).__name__}")
+        value = value.strip()
+        if fact.free_text:
+            if not value:
+                continue
+            if len(value) > _FREE_TEXT_MAX or "\n" in value:
+                raise InvalidValueError(key, value[:60], (), reason=f"must be one line of at most {_FREE_TEXT_MAX} characters")
+            if _IDENTIFIER.search(value):
+                raise InvalidValueError(key, value, (), reason="looks like an ID, card or phone number, which we never store")
+        elif value not in fact.allowed:
+            raise InvalidValueError(key, value, fact.allowed)
+        out[key] = value
+    return out
+
+
+class Diagnoser:
+    """Diagnoses against one knowledge base. Safe to share between threads (one engine per thread)."""
+
+    def __init__(self, kb: KnowledgeBase, *, cache_size: int = 4096) -> None:
+        self.kb = kb
+        self._engine = Engine(kb)
+        self.planner = Planner(kb)
+        """Reads the rule structure directly, for choosing questions fast (see diagnose._logic)."""
+        # A diagnosis is a pure function of the answers and the knowledge base, so identical answer sets are
+        # served from the cache. lru_cache is thread-safe.
+        self._cached = functools.lru_cache(maxsize=cache_size)(self._diagnose)
+
+    def _diagnose(self, key: tuple[tuple[str, str], ...]) -> Diagnosis:
+        answers = dict(key)
+        return _diagnosis.build(self.kb, answers, self._engine.run(answers))
+
+    def diagnose(self, facts: Mapping[str, str | None]) -> Diagnosis:
+        """Diagnose validated `facts`; see `diagnose.diagnose`."""
+        answers = validate_facts(self.kb, facts)
+        return self._cached(tuple(sorted(answers.items())))
+
+
+_default: Diagnoser | None = None
+_default_lock = threading.Lock()
+
+
+def default_diagnoser() -> Diagnoser:
+    """Return the Diagnoser for the shipped knowledge base, loading it on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Diagnoser(load())
+        return _default
+
+
+def diagnose(facts: Mapping[str, str | None]) -> Diagnosis:
+    """Explain why a personal-account balance shows 0, is missing or is low.
+
+    Args:
+        facts: fact id -> value, with the ids and values of the knowledge base (domain.md §6). A fact that is
+            missing or None is unknown.
+
+    Returns:
+        The Diagnosis: causes with the most likely first, warnings, notes, and a fallback when nothing fits.
+
+    Raises:
+        TypeError: `facts` is not a mapping.
+        UnknownFactError: an unknown fact id; the message suggests the nearest one.
+        InvalidValueError: a value not allowed for its fact; the message lists the allowed values.
+        KnowledgeError: the shipped knowledge base is broken.
+    """
+    return default_diagnoser().diagnose(facts)
+

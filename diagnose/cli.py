@@ -1,0 +1,149 @@
+"""The command line: `python -m diagnose` (interactive, or with --answers/--set) and `python -m diagnose check`.
+
+Exit codes:
+    0    a diagnosis was shown (or `check` found no problem)
+    1    bad input: an answers file or --set value that is not in the vocabulary, or a file that cannot be read
+    2    bad command-line usage
+    3    the knowledge base is invalid (`check` lists every problem)
+    130  interrupted with Ctrl-C
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import DiagnoseError, InputError, KnowledgeError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_KNOWLEDGE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m diagnose",
+        description="医保个人账户余额诊断 / Why a medical-insurance personal-account balance is 0, missing or low.",
+        epilog="Lint a knowledge directory: python -m diagnose check [PATH]. "
+        "Exit codes: 0 ok, 1 bad input, 2 usage, 3 invalid knowledge base, 130 interrupted.",
+    )
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
+    p.add_argument("--answers", metavar="FILE.json", help="answers as a JSON object {fact: value}; no questions asked")
+    p.add_argument("--set", metavar="FACT=VALUE", action="append", default=[], help="one answer; may be repeated")
+    p.add_argument("--json", action="store_true", help="print the diagnosis as JSON (Diagnosis.to_dict())")
+    p.add_argument("--save", metavar="FILE.md", help="write a transcript (questions, answers, result) as Markdown")
+    return p
+
+
+def _read_answers(path: str | None, sets: Sequence[str]) -> dict[str, Any]:
+    """Collect answers from --answers and --set (later wins). Raises InputError or OSError."""
+    answers: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})", fact="") from exc
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text", fact="") from exc
+        if not isinstance(data, dict):
+            raise InputError(f"{path}: expected a JSON object mapping fact id to value", fact="")
+        answers.update(data)
+    for item in sets:
+        fact, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--set {item!r}: expected FACT=VALUE", fact=fact)
+        answers[fact.strip()] = value.strip() or None
+    return answers
+
+
+def _check(argv: Sequence[str], out: Callable[[str], None]) -> int:
+    from .knowledge import load
+
+    p = argparse.ArgumentParser(prog="python -m diagnose check", description="Lint a knowledge directory.")
+    p.add_argument("path", nargs="?", help="knowledge directory (default: the shipped one)")
+    args = p.parse_args(argv)
+    try:
+        kb = load(args.path)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            out(f"error: {problem}")
+        out(f"{len(exc.problems)} problem(s) found")
+        return EXIT_KNOWLEDGE
+    out(f"ok: {len(kb.facts)} facts, {len(kb.derived)} derived facts, {len(kb.causes)} causes, "
+        f"{len(kb.warnings)} warnings, {len(kb.notes)} notes (version {kb.version})")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None = None, console: Any = None) -> int:
+    """Run the command line and return its exit code. `read` and `console` are injectable for tests."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    err = lambda line: print(line, file=sys.stderr)  # noqa: E731
+    if argv[:1] == ["check"]:
+        return _check(argv[1:], print)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and EXIT_USAGE
+    from rich.console import Console
+
+    from . import _terminal
+    from ._strings import STRINGS
+    from .api import default_diagnoser
+    from .consultation import Consultation
+    from .transcript import to_markdown
+
+    lang = args.lang
+    s = STRINGS[lang]
+    console = console or Console(highlight=False)
+    try:
+        diagnoser = default_diagnoser()
+        consultation = Consultation(diagnoser)
+        given = _read_answers(args.answers, args.set)
+        for fact, value in given.items():
+            consultation.answer(str(fact), value)
+    except KnowledgeError as exc:
+        err(f"error: knowledge base: {exc}")
+        return EXIT_KNOWLEDGE
+    except DiagnoseError as exc:
+        err(f"error: {exc}")
+        return EXIT_INPUT
+    except OSError as exc:
+        err(f"error: cannot read {exc.filename}: {exc.strerror}")
+        return EXIT_INPUT
+
+    code = EXIT_OK
+    interactive = not (args.answers or args.set or args.json)
+    if interactive:
+        console.print(s["welcome"], style="bold")
+        try:
+            _terminal.ask_loop(consultation, console, read or (lambda prompt: console.input(prompt)), lang)
+        except EOFError:
+            console.print("\n" + s["input_ended"], style="yellow")
+        except KeyboardInterrupt:
+            console.print("\n" + s["interrupted"], style="yellow")
+            code = EXIT_INTERRUPTED
+    result = consultation.result()
+    if code == EXIT_OK:
+        if args.json:
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            _terminal.render(console, result, lang, diagnoser.kb)
+    if args.save:
+        try:
+            Path(args.save).write_text(to_markdown(diagnoser.kb, consultation.answers, result, lang), encoding="utf-8")
+        except OSError as exc:
+            err(f"error: cannot write {args.save}: {exc.strerror}")
+            return EXIT_INPUT
+        if not args.json:
+            console.print(s["saved"].format(path=args.save), style="dim")
+    return code
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)

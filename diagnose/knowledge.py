@@ -1,0 +1,403 @@
+"""Loads a knowledge directory in one call: read, parse, validate against the schema, cross-check, freeze."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import _schema as schema
+from .errors import KnowledgeError, Problem, nearest
+from .model import (
+    Advice,
+    Cause,
+    Channel,
+    Check,
+    Condition,
+    Derived,
+    Example,
+    Fact,
+    KnowledgeBase,
+    Rule,
+    Text,
+    Value,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["DEFAULT_PATH", "load"]
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge"
+"""The knowledge base shipped with the package."""
+
+_FILES = ("meta.toml", "facts.toml", "derived.toml", "channels.toml", "checks.toml", "fallback.toml")
+
+
+def load(path: str | Path | None = None) -> KnowledgeBase:
+    """Load, validate and cross-check the knowledge directory at `path` (the shipped one by default).
+
+    Raises:
+        KnowledgeError: listing every problem found, each with its file and the place in it.
+    """
+    root = Path(path) if path is not None else _default_path()
+    loader = _Loader(root)
+    kb = loader.run()
+    if loader.problems or kb is None:
+        raise KnowledgeError(loader.problems or [Problem(str(root), "", "cannot be loaded")])
+    return kb
+
+
+def _default_path() -> Path:
+    # Installed as a wheel, the knowledge base travels inside the package (see pyproject.toml).
+    packaged = Path(__file__).resolve().parent / "_data"
+    return packaged if packaged.is_dir() else DEFAULT_PATH
+
+
+def _text(raw: Mapping[str, str]) -> Text:
+    return Text(zh=raw["zh"].strip(), en=raw["en"].strip())
+
+
+def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(mapping))
+
+
+class _Loader:
+    """One load: collects problems instead of stopping at the first."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def fail(self, file: str, place: str, message: str) -> None:
+        self.problems.append(Problem(file, place, message))
+
+    def read(self, rel: str, shape: schema.Validator) -> Any:
+        """Parse one TOML file and check it against its schema; INVALID when it cannot be used."""
+        path = self.root / rel
+        if not path.is_file():
+            self.fail(rel, "", "file is missing")
+            return schema.INVALID
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            self.fail(rel, "", f"not valid TOML: {exc}")
+            return schema.INVALID
+        ctx = schema.Context(rel)
+        data = shape.check(raw, ctx, "")
+        self.problems.extend(ctx.problems)
+        return data
+
+    def run(self) -> KnowledgeBase | None:
+        if not self.root.is_dir():
+            self.fail(str(self.root), "", "knowledge directory not found")
+            return None
+        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw = (
+            self.read(name, shape)
+            for name, shape in zip(
+                _FILES,
+                (schema.META, schema.FACTS, schema.DERIVED, schema.CHANNELS, schema.CHECKS, schema.FALLBACK),
+            )
+        )
+        cause_files = sorted((self.root / "causes").glob("*.toml"))
+        if not cause_files:
+            self.fail("causes/", "", "no cause files found")
+        causes_raw = [(f"causes/{p.name}", self.read(f"causes/{p.name}", schema.CAUSE)) for p in cause_files]
+        if any(x is schema.INVALID for x in (meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw)):
+            return None
+
+        facts = self.build_facts(facts_raw["fact"])
+        for i, f in enumerate(facts_raw["fact"], 1):
+            if "ask_if" in f and f["id"] in facts:
+                conds = self.conditions("facts.toml", f"fact[{i}] ({f['id']}).ask_if", f["ask_if"], facts)
+                facts[f["id"]] = replace(facts[f["id"]], ask_if=conds)
+        channels = self.build_channels(channels_raw["channel"])
+        derived_order = self.order_derived(derived_raw["derived"], facts)
+        # Stubs give every derived fact's values to the conditions; order_derived has already refused cycles.
+        stubs = {
+            d["id"]: Derived(d["id"], _text(d["label"]), tuple(Value(v["id"], _text(v)) for v in d["values"]), ())
+            for d in derived_order
+        }
+        derived = {d["id"]: self.build_derived(d, {**facts, **stubs}) for d in derived_order}
+        vocabulary: dict[str, Fact | Derived] = {**facts, **derived}
+        causes: dict[str, Cause] = {}
+        for rel, raw in causes_raw:
+            if raw is schema.INVALID:
+                continue
+            if raw["id"] != Path(rel).stem:
+                self.fail(rel, "id", f"{raw['id']!r} must match the file name {Path(rel).stem!r}")
+            if raw["id"] in causes:
+                self.fail(rel, "id", f"duplicate cause id {raw['id']!r}")
+                continue
+            causes[raw["id"]] = self.build_cause(rel, raw, vocabulary, channels)
+        self.cross_check_causes(causes, vocabulary)
+        warnings = self.build_checks("warning", checks_raw.get("warning", ()), vocabulary)
+        notes = self.build_checks("note", checks_raw.get("note", ()), vocabulary)
+        fallback = Advice(
+            title=_text(fallback_raw["title"]),
+            explanation=_text(fallback_raw["explanation"]),
+            steps=tuple(_text(t) for t in fallback_raw["steps"]),
+            contacts=self.channel_refs("fallback.toml", "contacts", fallback_raw["contacts"], channels),
+        )
+        return KnowledgeBase(
+            version=meta["version"],
+            path=str(self.root),
+            facts=_freeze(facts),
+            derived=_freeze(derived),
+            causes=_freeze(causes),
+            warnings=_freeze(warnings),
+            notes=_freeze(notes),
+            channels=_freeze(channels),
+            fallback=fallback,
+        )
+
+    # -- facts, channels, derived facts ------------------------------------------------------------------
+
+    def build_facts(self, raw: Iterable[Mapping[str, Any]]) -> dict[str, Fact]:
+        facts: dict[str, Fact] = {}
+        for i, f in enumerate(raw, 1):
+            place = f"fact[{i}] ({f['id']})"
+            if f["id"] in facts:
+                self.fail("facts.toml", place, "duplicate fact id")
+                continue
+            free = f.get("free_text", False)
+            raw_values = f.get("values", ())
+            if free == bool(raw_values):
+                self.fail("facts.toml", place, "give either `values` or `free_text = true`, not both or neither")
+            synonyms = f.get("synonyms", {})
+            ids = [v["id"] for v in raw_values]
+            if len(set(ids)) != len(ids):
+                self.fail("facts.toml", f"{place}.values", "duplicate value id")
+            for key in synonyms:
+                if key not in ids:
+                    hint = nearest(key, ids)
+                    self.fail(
+                        "facts.toml",
+                        f"{place}.synonyms.{key}",
+                        "not a value of this fact" + (f"; did you mean {hint!r}?" if hint else ""),
+                    )
+            values = tuple(
+                Value(v["id"], _text(v), tuple(synonyms.get(v["id"], ()))) for v in raw_values
+            )
+            facts[f["id"]] = Fact(
+                id=f["id"],
+                label=_text(f["label"]),
+                question=_text(f["question"]),
+                help=_text(f["help"]),
+                values=values,
+                free_text=free,
+            )
+        return facts
+
+    def build_channels(self, raw: Iterable[Mapping[str, Any]]) -> dict[str, Channel]:
+        channels: dict[str, Channel] = {}
+        for i, c in enumerate(raw, 1):
+            if c["id"] in channels:
+                self.fail("channels.toml", f"channel[{i}]", f"duplicate channel id {c['id']!r}")
+            channels[c["id"]] = Channel(c["id"], _text(c["name"]), _text(c["detail"]))
+        return channels
+
+    def order_derived(
+        self, raw: Iterable[Mapping[str, Any]], facts: Mapping[str, Fact]
+    ) -> list[Mapping[str, Any]]:
+        """Order derived facts so each comes after the derived facts its rules read; report cycles."""
+        by_id: dict[str, Mapping[str, Any]] = {}
+        for i, d in enumerate(raw, 1):
+            if d["id"] in by_id or d["id"] in facts:
+                self.fail("derived.toml", f"derived[{i}]", f"duplicate fact id {d['id']!r}")
+                continue
+            by_id[d["id"]] = d
+        deps = {
+            k: {f for r in d["rule"] for f in r["when"] if f in by_id} for k, d in by_id.items()
+        }
+        ordered: list[str] = []
+        visiting: set[str] = set()
+
+        def visit(node: str) -> None:
+            if node in ordered:
+                return
+            if node in visiting:
+                self.fail("derived.toml", f"derived ({node})", "its rules depend on themselves (a cycle)")
+                return
+            visiting.add(node)
+            for dep in sorted(deps[node]):
+                visit(dep)
+            visiting.discard(node)
+            ordered.append(node)
+
+        for node in by_id:
+            visit(node)
+        return [by_id[k] for k in ordered]
+
+    def build_derived(self, raw: Mapping[str, Any], vocabulary: Mapping[str, Fact | Derived]) -> Derived:
+        values = vocabulary[raw["id"]].values
+        rules = []
+        for i, r in enumerate(raw["rule"], 1):
+            place = f"derived ({raw['id']}).rule[{i}]"
+            if r["value"] not in {v.id for v in values}:
+                self.fail("derived.toml", f"{place}.value", f"{r['value']!r} is not one of its values")
+            rules.append(
+                Rule(
+                    id=f"{raw['id']}#{i}",
+                    owner=raw["id"],
+                    kind="derived",
+                    given=(),
+                    when=self.conditions("derived.toml", f"{place}.when", r["when"], vocabulary),
+                    value=r["value"],
+                    explain=_text(r["explain"]),
+                )
+            )
+        return Derived(raw["id"], _text(raw["label"]), values, tuple(rules))
+
+    # -- conditions and references ------------------------------------------------------------------------
+
+    def conditions(
+        self, file: str, place: str, raw: Mapping[str, tuple[str, ...]], vocabulary: Mapping[str, Fact | Derived]
+    ) -> tuple[Condition, ...]:
+        out = []
+        for fact_id, allowed in raw.items():
+            fact = vocabulary.get(fact_id)
+            if fact is None:
+                hint = nearest(fact_id, vocabulary)
+                self.fail(file, f"{place}.{fact_id}", "unknown fact" + (f"; did you mean {hint!r}?" if hint else ""))
+                continue
+            if isinstance(fact, Fact) and fact.free_text:
+                self.fail(file, f"{place}.{fact_id}", "free-text facts cannot be used in conditions")
+                continue
+            for value in allowed:
+                if value not in fact.allowed:
+                    hint = nearest(value, fact.allowed)
+                    self.fail(
+                        file,
+                        f"{place}.{fact_id}",
+                        f"{value!r} is not a value of {fact_id}"
+                        + (f"; did you mean {hint!r}?" if hint else f" (allowed: {', '.join(fact.allowed)})"),
+                    )
+            out.append(Condition(fact_id, frozenset(allowed)))
+        return tuple(out)
+
+    def channel_refs(
+        self, file: str, place: str, ids: Iterable[str], channels: Mapping[str, Channel]
+    ) -> tuple[Channel, ...]:
+        out = []
+        for i, cid in enumerate(ids, 1):
+            if cid not in channels:
+                hint = nearest(cid, channels)
+                self.fail(file, f"{place}[{i}]", f"unknown channel {cid!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+            else:
+                out.append(channels[cid])
+        return tuple(out)
+
+    # -- causes and checks ---------------------------------------------------------------------------------
+
+    def build_cause(
+        self,
+        rel: str,
+        raw: Mapping[str, Any],
+        vocabulary: Mapping[str, Fact | Derived],
+        channels: Mapping[str, Channel],
+    ) -> Cause:
+        cid = raw["id"]
+        rules = []
+        for i, r in enumerate(raw["rule"], 1):
+            given = self.conditions(rel, f"rule[{i}].given", r.get("given", {}), vocabulary)
+            when = self.conditions(rel, f"rule[{i}].when", r["when"], vocabulary)
+            overlap = {c.fact for c in given} & {c.fact for c in when}
+            if overlap:
+                self.fail(rel, f"rule[{i}]", f"{', '.join(sorted(overlap))} appears in both given and when")
+            rules.append(Rule(f"{cid}#{i}", cid, "cause", given, when))
+        if raw["confidence"] == "regional" and "regional_note" not in raw:
+            self.fail(rel, "regional_note", "a regional cause must say that it depends on 参保地")
+        examples = tuple(
+            Example(
+                name=e["name"],
+                cause=cid,
+                facts=_freeze(e["facts"]),
+                expect=_freeze(e["expect"]),
+                absent=tuple(e.get("absent", ())),
+                story=e.get("story"),
+            )
+            for e in raw["example"]
+        )
+        return Cause(
+            id=cid,
+            group=raw["group"],
+            confidence=raw["confidence"],
+            likelihood=raw["likelihood"],
+            title=_text(raw["title"]),
+            explanation=_text(raw["explanation"]),
+            regional_note=_text(raw["regional_note"]) if "regional_note" in raw else None,
+            verify=tuple(_text(t) for t in raw["verify"]),
+            steps=tuple(_text(t) for t in raw["steps"]),
+            contacts=self.channel_refs(rel, "contacts", raw["contacts"], channels),
+            sources=tuple(raw["sources"]),
+            excludes=tuple(raw.get("excludes", ())),
+            rules=tuple(rules),
+            examples=examples,
+        )
+
+    def cross_check_causes(self, causes: Mapping[str, Cause], vocabulary: Mapping[str, Fact | Derived]) -> None:
+        """Check what causes refer to: excluded causes, example facts and expected causes."""
+        names: dict[str, str] = {}
+        inputs = {k: v for k, v in vocabulary.items() if isinstance(v, Fact)}
+        for cause in causes.values():
+            rel = f"causes/{cause.id}.toml"
+            for i, other in enumerate(cause.excludes, 1):
+                if other not in causes:
+                    hint = nearest(other, causes)
+                    self.fail(rel, f"excludes[{i}]", f"unknown cause {other!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+            for i, ex in enumerate(cause.examples, 1):
+                place = f"example[{i}] ({ex.name})"
+                if ex.name in names:
+                    self.fail(rel, f"{place}.name", f"example name already used in {names[ex.name]}")
+                names[ex.name] = rel
+                for fact_id, value in ex.facts.items():
+                    fact = inputs.get(fact_id)
+                    if fact is None:
+                        hint = nearest(fact_id, inputs)
+                        self.fail(rel, f"{place}.facts.{fact_id}", "unknown fact" + (f"; did you mean {hint!r}?" if hint else ""))
+                    elif not fact.free_text and value not in fact.allowed:
+                        hint = nearest(value, fact.allowed)
+                        self.fail(rel, f"{place}.facts.{fact_id}", f"{value!r} is not allowed" + (f"; did you mean {hint!r}?" if hint else ""))
+                for other in (*ex.expect, *ex.absent):
+                    if other not in causes:
+                        hint = nearest(other, causes)
+                        self.fail(rel, place, f"unknown cause {other!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+
+    def build_checks(
+        self, kind: str, raw: Iterable[Mapping[str, Any]], vocabulary: Mapping[str, Fact | Derived]
+    ) -> dict[str, Check]:
+        out: dict[str, Check] = {}
+        for i, c in enumerate(raw, 1):
+            place = f"{kind}[{i}] ({c['id']})"
+            if c["id"] in out:
+                self.fail("checks.toml", place, f"duplicate {kind} id")
+                continue
+            for j, fact_id in enumerate(c.get("recheck", ()), 1):
+                if fact_id not in vocabulary or not isinstance(vocabulary[fact_id], Fact):
+                    hint = nearest(fact_id, [k for k, v in vocabulary.items() if isinstance(v, Fact)])
+                    self.fail("checks.toml", f"{place}.recheck[{j}]", f"unknown fact {fact_id!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+            rules = tuple(
+                Rule(
+                    f"{c['id']}#{j}",
+                    c["id"],
+                    kind,  # type: ignore[arg-type]
+                    (),
+                    self.conditions("checks.toml", f"{place}.rule[{j}].when", r["when"], vocabulary),
+                )
+                for j, r in enumerate(c["rule"], 1)
+            )
+            out[c["id"]] = Check(
+                id=c["id"],
+                kind=kind,  # type: ignore[arg-type]
+                text=_text(c["text"]),
+                recheck=tuple(c.get("recheck", ())),
+                sources=tuple(c.get("sources", ())),
+                rules=rules,
+            )
+        return out

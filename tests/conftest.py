@@ -1,0 +1,26 @@
+"""Shared fixtures: the shipped knowledge base and a writable copy of it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import diagnose
+from diagnose.knowledge import DEFAULT_PATH
+from diagnose.model import KnowledgeBase
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The shipped knowledge base."""
+    return diagnose.load_knowledge()
+
+
+@pytest.fixture()
+def kb_copy(tmp_path: Path) -> Path:
+    """A copy of the shipped knowledge directory that a test may break."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_PATH, target)
+    return target

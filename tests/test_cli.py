@@ -1,0 +1,250 @@
+"""The command line: scripted consultations, non-interactive mode, exit codes, and a real terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import select
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+import diagnose
+from diagnose.cli import main
+
+
+def _console() -> tuple[Console, io.StringIO]:
+    buf = io.StringIO()
+    return Console(file=buf, width=120, color_system=None, highlight=False), buf
+
+
+def _persona(buf: io.StringIO, persona: dict[str, str], *extra: str) -> Callable[[str], str]:
+    """A reader that first types `extra` lines, then answers each question shown the way `persona` would."""
+    kb = diagnose.load_knowledge()
+    pending = list(extra)
+
+    def read(prompt: str) -> str:
+        if pending:
+            return pending.pop(0)
+        shown = buf.getvalue()
+        fact = max(kb.facts.values(), key=lambda f: shown.rfind(f.question.zh))
+        value = persona.get(fact.id)
+        return str(fact.allowed.index(value) + 1) if value else "0"
+
+    return read
+
+
+def _script(*lines: str) -> tuple[list[str], object]:
+    prompts: list[str] = []
+    it: Iterator[str] = iter(lines)
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        try:
+            return next(it)
+        except StopIteration:
+            raise EOFError from None
+
+    return prompts, read
+
+
+class TestScripted:
+    def test_resident_consultation_transcript(self) -> None:
+        """A 新农合 member is told within two questions that resident insurance has no account, and whom to call."""
+        console, buf = _console()
+        read = _persona(buf, {"insurance_type": "resident", "symptom": "always_zero"})
+        assert main([], read=read, console=console) == 0
+        out = buf.getvalue()
+        assert "问题 2" in out and "问题 3" not in out
+        assert "您（或您要查的家人）参加的是哪种医保？" in out
+        assert "城乡居民医保不设个人账户" in out
+        assert "12393" in out
+        assert "已确认" in out
+
+    def test_garbage_is_asked_again(self) -> None:
+        """Unreadable input gets a helpful message and the same question again."""
+        console, buf = _console()
+        read = _persona(buf, {"insurance_type": "resident", "symptom": "always_zero"}, "abc", "99")
+        assert main([], read=read, console=console) == 0
+        out = buf.getvalue()
+        assert out.count("没看懂") == 2
+        assert out.count("问题 1") == 1  # the panel is not redrawn; the prompt repeats
+
+    def test_back_and_why(self) -> None:
+        """'?' shows WHY, 'b' goes back one question, and the consultation carries on."""
+        console, buf = _console()
+        read = _persona(buf, {"insurance_type": "resident", "symptom": "always_zero"}, "?", "1", "b")
+        assert main([], read=read, console=console) == 0
+        out = buf.getvalue()
+        assert "为什么问这个" in out
+        assert "已返回上一题" in out
+        assert "城乡居民医保不设个人账户" in out
+
+    def test_english(self) -> None:
+        """--lang en runs the whole consultation in English."""
+        console, buf = _console()
+        _, read = _script("1", "3")
+        assert main(["--lang", "en"], read=read, console=console) == 0
+        assert "Resident medical insurance has no personal account" in buf.getvalue()
+
+    def test_eof_shows_result_so_far(self) -> None:
+        """End of input stops the questions and shows the result from the answers so far."""
+        console, buf = _console()
+        _, read = _script()
+        assert main([], read=read, console=console) == 0
+        assert "输入结束" in buf.getvalue()
+
+    def test_save_transcript(self, tmp_path: Path) -> None:
+        """--save writes the questions, the answers and the result as Markdown."""
+        console, buf = _console()
+        read = _persona(buf, {"insurance_type": "resident", "symptom": "always_zero"})
+        target = tmp_path / "t.md"
+        assert main(["--save", str(target)], read=read, console=console) == 0
+        text = target.read_text(encoding="utf-8")
+        assert "## 问答" in text and "**回答:**" in text and "城乡居民医保不设个人账户" in text
+
+
+class TestNonInteractive:
+    def test_set_and_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--set answers and --json prints Diagnosis.to_dict()."""
+        assert main(["--set", "insurance_type=employee", "--set", "query_channel=bank", "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        assert data["causes"][0]["id"] == "queried_financial_account"
+
+    def test_answers_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """--answers reads a JSON object of fact -> value."""
+        path = tmp_path / "a.json"
+        path.write_text(json.dumps({"insurance_type": "resident", "symptom": None}), encoding="utf-8")
+        assert main(["--answers", str(path), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["causes"][0]["id"] == "resident_insurance_no_account"
+
+    @pytest.mark.parametrize(
+        ("args", "needle"),
+        [
+            (["--set", "insurance_type=rural"], "allowed: employee"),
+            (["--set", "insurence_type=resident"], "did you mean 'insurance_type'"),
+            (["--set", "insurance_type"], "FACT=VALUE"),
+            (["--answers", "/nonexistent/a.json"], "cannot read"),
+        ],
+    )
+    def test_bad_input_is_one_line(self, args: list[str], needle: str, capsys: pytest.CaptureFixture[str]) -> None:
+        """Bad input exits 1 with a single error line naming the problem."""
+        assert main(args) == 1
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and needle.lower() in err.lower()
+
+    def test_malformed_json_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A malformed answers file is reported with its line, not a traceback."""
+        path = tmp_path / "a.json"
+        path.write_text("{oops", encoding="utf-8")
+        assert main(["--answers", str(path)]) == 1
+        assert "not valid JSON" in capsys.readouterr().err
+
+    def test_check_shipped_knowledge(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`check` passes on the shipped knowledge base."""
+        assert main(["check"]) == 0
+        assert capsys.readouterr().out.startswith("ok:")
+
+    def test_check_broken_knowledge(self, kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """`check` on a broken directory exits 3 and names the file and place."""
+        (kb_copy / "meta.toml").write_text("versin = 1\n", encoding="utf-8")
+        assert main(["check", str(kb_copy)]) == 3
+        assert "meta.toml: versin: unknown key" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+class TestRealTerminal:
+    """`python -m diagnose` in a real pseudo-terminal, as a person would run it."""
+
+    RESIDENT = {"insurance_type": "resident", "symptom": "always_zero"}
+
+    def spawn(self) -> tuple[int, int]:
+        import pty
+
+        pid, fd = pty.fork()
+        if pid == 0:  # child: becomes the program under test
+            os.environ["COLUMNS"] = "100"
+            os.execv(sys.executable, [sys.executable, "-m", "diagnose"])
+        return pid, fd
+
+    def read_until(self, fd: int, needle: str, timeout: float = 30.0) -> str:
+        data = b""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            data += chunk
+            if needle.encode() in data:
+                break
+        return data.decode("utf-8", errors="replace")
+
+    def answer(self, screen: str, persona: dict[str, str]) -> bytes:
+        """The keys a person with these facts types for the question last shown on `screen`."""
+        kb = diagnose.load_knowledge()
+        fact = max(kb.facts.values(), key=lambda f: screen.rfind(f.question.zh))
+        value = persona.get(fact.id)
+        return (str(fact.allowed.index(value) + 1) if value else "0").encode() + b"\r"
+
+    def finish(self, pid: int, fd: int) -> tuple[int, str]:
+        rest = self.read_until(fd, "\x00never", timeout=60)
+        for _ in range(100):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+            pytest.fail("the program did not exit")
+        os.close(fd)
+        return os.waitstatus_to_exitcode(status), rest
+
+    def test_full_consultation_with_garbage_and_back(self) -> None:
+        """Garbage is asked again, 'b' goes back, and the result shows without a traceback."""
+        pid, fd = self.spawn()
+        screen = self.read_until(fd, "> ")
+        os.write(fd, "垃圾输入\r".encode())
+        screen += self.read_until(fd, "> ")
+        assert "没看懂" in screen
+        os.write(fd, self.answer(screen, self.RESIDENT))
+        screen += self.read_until(fd, "> ")
+        os.write(fd, b"b\r")
+        screen += self.read_until(fd, "> ")
+        assert "已返回上一题" in screen
+        os.write(fd, self.answer(screen, self.RESIDENT))
+        screen += self.read_until(fd, "> ")
+        os.write(fd, self.answer(screen, self.RESIDENT))
+        code, rest = self.finish(pid, fd)
+        assert code == 0
+        assert "城乡居民医保不设个人账户" in rest
+        assert "Traceback" not in screen + rest
+
+    def test_ctrl_c_exits_130(self) -> None:
+        """Ctrl-C at a prompt exits with 130 and no traceback."""
+        pid, fd = self.spawn()
+        self.read_until(fd, "> ")
+        os.write(fd, b"\x03")
+        code, rest = self.finish(pid, fd)
+        assert code == 130
+        assert "Traceback" not in rest and "已中断" in rest
+
+    def test_eof_exits_cleanly(self) -> None:
+        """Ctrl-D (EOF) at a prompt ends cleanly with the result so far."""
+        pid, fd = self.spawn()
+        self.read_until(fd, "> ")
+        os.write(fd, b"\x04")
+        code, rest = self.finish(pid, fd)
+        assert code == 0
+        assert "Traceback" not in rest and "输入结束" in rest

@@ -1,0 +1,124 @@
+"""The adaptive consultation: asks only what can change the diagnosis, stops early, explains WHY, undoes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pytest
+
+import diagnose
+from diagnose import ConsultationError, InvalidValueError, UnknownFactError
+from diagnose.consultation import Consultation
+from diagnose.model import Example, KnowledgeBase
+
+_KB = diagnose.load_knowledge()
+EXAMPLES = [ex for cause in _KB.causes.values() for ex in cause.examples]
+
+
+def consult(persona: Mapping[str, str]) -> tuple[list[str], Consultation]:
+    """Answer every question the way `persona` would (不知道 for anything it does not say)."""
+    c = Consultation()
+    asked: list[str] = []
+    while (q := c.next_question()) is not None:
+        assert q.id not in asked, f"{q.id} asked twice"
+        asked.append(q.id)
+        c.answer(q.id, persona.get(q.id))
+        assert len(asked) <= len(_KB.facts)
+    return asked, c
+
+
+class TestScenarios:
+    def test_rural_parent_ends_within_two_questions(self) -> None:
+        """A 新农合 case is settled after one or two questions."""
+        asked, c = consult({"insurance_type": "resident", "symptom": "always_zero"})
+        assert 1 <= len(asked) <= 2
+        assert c.result().causes[0].id == "resident_insurance_no_account"
+
+    def test_atm_reading_asks_nothing_unrelated(self) -> None:
+        """Someone who read the balance at an ATM gets the 金融账户 answer without unrelated questions."""
+        asked, c = consult(
+            {"insurance_type": "employee", "query_channel": "bank", "symptom": "zero_in_one_channel",
+             "own_spending": "no", "family_sharing": "none"}
+        )
+        assert set(asked) <= {"insurance_type", "query_channel", "symptom"}
+        assert c.result().causes[0].id == "queried_financial_account"
+
+    def test_delivery_rider_on_cheapest_tier(self) -> None:
+        """A flexible worker on the pool-only tier is told the tier builds no account."""
+        asked, c = consult({"insurance_type": "flexible_employee", "flexible_tier": "pool_only", "symptom": "always_zero"})
+        assert c.result().confirmed[0].id == "flexible_employment_no_account"
+        assert len(asked) <= 4
+
+    def test_spouse_used_family_sharing(self) -> None:
+        """Someone whose spouse spent the money through 家庭共济 gets that cause confirmed."""
+        persona = {
+            "insurance_type": "employee", "query_channel": "nhsa_app", "symptom": "went_to_zero",
+            "family_sharing": "authorized", "own_spending": "no", "contribution_status": "paying",
+            "auto_deduction": "no",
+        }
+        _, c = consult(persona)
+        assert "family_sharing_spent" in {x.id for x in c.result().confirmed}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[ex.name for ex in EXAMPLES])
+def test_every_question_asked_could_change_the_result(example: Example) -> None:
+    """At each step, some answer to the question asked changes the engine's diagnosis."""
+    c = Consultation()
+    while (q := c.next_question()) is not None:
+        before = diagnose.diagnose(c.answers).signature()
+        assert any(
+            diagnose.diagnose({**c.answers, q.id: v}).signature() != before for v in q.allowed
+        ), f"{q.id} cannot change the result"
+        c.answer(q.id, example.facts.get(q.id))
+    assert c.result() == diagnose.diagnose(c.answers)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[ex.name for ex in EXAMPLES])
+def test_planner_agrees_with_engine(example: Example, kb: KnowledgeBase) -> None:
+    """The question planner's view of each cause matches the experta engine's diagnosis."""
+    c = Consultation()
+    snapshot = c.diagnoser.planner.snapshot(dict(example.facts))
+    result = diagnose.diagnose(dict(example.facts))
+    assert snapshot.signature() == result.signature()
+
+
+class TestControls:
+    def test_undo_takes_back_the_last_answer(self) -> None:
+        """undo() removes the last answer and the same question comes back."""
+        c = Consultation()
+        first = c.next_question()
+        assert first is not None
+        c.answer(first.id, first.allowed[0])
+        assert c.undo() == first.id
+        assert c.answers == {}
+        assert c.next_question() == first
+
+    def test_undo_with_nothing_answered(self) -> None:
+        """undo() before any answer raises ConsultationError."""
+        with pytest.raises(ConsultationError):
+            Consultation().undo()
+
+    def test_dont_know_is_not_asked_again(self) -> None:
+        """A question answered 不知道 is not asked again."""
+        c = Consultation()
+        q = c.next_question()
+        assert q is not None
+        c.answer(q.id, None)
+        assert c.next_question() != q
+
+    def test_bad_answers_raise_package_errors(self) -> None:
+        """Unknown fact ids and values raise the core's errors."""
+        c = Consultation()
+        with pytest.raises(UnknownFactError):
+            c.answer("insurance", "resident")
+        with pytest.raises(InvalidValueError):
+            c.answer("insurance_type", "maybe")
+
+    def test_why_names_what_each_answer_decides(self) -> None:
+        """WHY for the insurance question says that 'resident' confirms the no-account cause."""
+        why = Consultation().why("insurance_type")
+        effects = {e.value: e for e in why.effects}
+        assert "resident_insurance_no_account" in effects["resident"].confirms
+        assert "resident_insurance_no_account" in effects["employee"].rules_out
+        lines = why.render("zh", {k: c.title for k, c in _KB.causes.items()})
+        assert any("城乡居民医保不设个人账户" in line for line in lines)
