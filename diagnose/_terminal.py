@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text as RichText
 
 from ._strings import STRINGS
 from .consultation import Consultation, Question
 from .diagnosis import CauseResult, Diagnosis
-from .model import KnowledgeBase
+from .model import KnowledgeBase, Text
 
 __all__ = ["ask_loop", "render"]
 
@@ -37,10 +39,10 @@ def _parse(question: Question, line: str) -> str | None:
 def _show_question(console: Console, question: Question, number: int, lang: str) -> None:
     s = STRINGS[lang]
     body = RichText()
-    body.append(question.text.get(lang) + "\n", style="bold")
-    body.append(question.help.get(lang) + "\n\n", style="dim")
+    body.append(_txt(question.text, lang) + "\n", style="bold")
+    body.append(_txt(question.help, lang) + "\n\n", style="dim")
     for i, choice in enumerate(question.choices, 1):
-        body.append(f"  {i}. {choice.label.get(lang)}\n")
+        body.append(f"  {i}. {_txt(choice.label, lang)}\n")
     body.append(f"  0. {s['dont_know']}\n")
     console.print(Panel(body, title=f"{s['question']} {number}", title_align="left", subtitle=s["choose_hint"]))
 
@@ -61,7 +63,7 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
             if key in _BACK:
                 if consultation.answers:
                     undone = consultation.undo()
-                    console.print(s["went_back"].format(question=consultation.kb.facts[undone].question.get(lang)))
+                    console.print(s["went_back"].format(question=_txt(consultation.kb.facts[undone].question, lang)))
                 else:
                     console.print(s["at_start"])
                 break
@@ -75,54 +77,91 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
     console.print(s["no_questions"], style="dim")
 
 
-def _cause_panel(cause: CauseResult, lang: str, kb: KnowledgeBase) -> Panel:
-    s = STRINGS[lang]
-    c = cause.cause
-    parts: list[object] = [RichText(c.explanation.get(lang))]
-    if c.regional_note is not None:
-        parts.append(RichText(f"⚠ {s['regional']}: {c.regional_note.get(lang)}", style="yellow"))
-    how = RichText(f"{s['how']}\n", style="bold")
+# Rich breaks lines only at spaces, so a space inside Chinese text ("国家医保服务平台 App 查…") pushes the whole
+# run after it to a new line. Chinese needs no such spaces: drop those next to a CJK character.
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+|[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _t(text: str, lang: str) -> str:
+    return _CJK_SPACE.sub("", text) if lang == "zh" else text
+
+
+def _txt(text: Text, lang: str) -> str:
+    return _t(text.get(lang), lang)
+
+
+def _items(rows: list[tuple[str, str, str]]) -> Table:
+    """A hanging-indent list: (indent+marker, text, style) rows that wrap under their own text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for marker, text, style in rows:
+        grid.add_row(marker, RichText(text, style=style))
+    return grid
+
+
+def _heading(text: str) -> RichText:
+    return RichText(text, style="bold")
+
+
+def _how(cause: CauseResult, lang: str, kb: KnowledgeBase) -> Table:
+    """The HOW explanation as an indented tree; a fact already shown higher up is not repeated."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
     for top in cause.because:
         for depth, reason in top.walk():
-            how.append("  " * (depth + 1) + "• " + reason.describe(lang) + "\n", style="dim" if depth else "")
+            if (reason.fact, reason.value) in seen:
+                continue
+            seen.add((reason.fact, reason.value))
+            rows.append(("  " * depth + "•", _t(reason.describe(lang), lang), "dim" if depth else ""))
     if cause.unknown:
-        names = ", ".join(kb.describe(f).label.get(lang) for f in cause.unknown)
-        how.append(f"  • {s['still_unknown']}: {names}\n", style="italic")
-    parts.append(how)
-    steps = RichText(f"{s['verify']}\n", style="bold")
-    for t in c.verify:
-        steps.append(f"  • {t.get(lang)}\n", style="")
-    steps.append(f"{s['steps']}\n", style="bold")
-    for i, t in enumerate(c.steps, 1):
-        steps.append(f"  {i}. {t.get(lang)}\n", style="")
-    steps.append(f"{s['contacts']}\n", style="bold")
-    for ch in c.contacts:
-        steps.append(f"  ☎ {ch.name.get(lang)}", style="green")
-        steps.append(f" — {ch.detail.get(lang)}\n", style="")
-    parts.append(steps)
-    parts.append(RichText(f"{s['sources']}: " + "; ".join(c.sources), style="dim"))
+        names = ", ".join(_txt(kb.describe(f).label, lang) for f in cause.unknown)
+        rows.append(("?", f"{STRINGS[lang]['still_unknown']}: {names}", "italic"))
+    return _items(rows)
+
+
+def _cause_panel(cause: CauseResult, lang: str, kb: KnowledgeBase, *, brief: bool) -> Panel:
+    """One cause: what it is, how we got there, how to check, and (unless brief) what to do and whom to call."""
+    s = STRINGS[lang]
+    c = cause.cause
+    parts: list[RenderableType] = [RichText(_txt(c.explanation, lang))]
+    if c.regional_note is not None:
+        parts.append(RichText(f"⚠ {s['regional']}{'：' if lang == 'zh' else ': '}{_txt(c.regional_note, lang)}", style="yellow"))
+    parts += [_heading(s["how"]), _how(cause, lang, kb)]
+    parts += [_heading(s["verify"]), _items([("•", _txt(t, lang), "") for t in c.verify])]
+    if not brief:
+        parts += [_heading(s["steps"]), _items([(f"{i}.", _txt(t, lang), "") for i, t in enumerate(c.steps, 1)])]
+        parts += [
+            _heading(s["contacts"]),
+            _items([("☎", f"{_txt(ch.name, lang)} — {_txt(ch.detail, lang)}", "") for ch in c.contacts]),
+            RichText(f"{s['sources']}: " + "; ".join(c.sources), style="dim"),
+        ]
     status = s["status_confirmed"] if cause.status == "confirmed" else s["status_possible"]
     style = "green" if cause.status == "confirmed" else "yellow"
-    return Panel(Group(*parts), title=f"[{style}]{status}[/] {c.title.get(lang)}", title_align="left", border_style=style)
+    return Panel(Group(*parts), title=f"[{style}]{status}[/] {_txt(c.title, lang)}", title_align="left", border_style=style)
 
 
 def render(console: Console, result: Diagnosis, lang: str, kb: KnowledgeBase) -> None:
     """Print a diagnosis the way a person wants to read it: confirmed causes, then possible ones."""
     s = STRINGS[lang]
     for message in result.warnings:
-        console.print(Panel(message.text.get(lang), title=s["warnings"], title_align="left", border_style="red"))
-    for heading, group in ((s["confirmed"], result.confirmed), (s["possible"], result.possible)):
+        console.print(Panel(_txt(message.text, lang), title=s["warnings"], title_align="left", border_style="red"))
+    # With a confirmed cause in hand, possible ones are shown briefly: what to check, not the full remedy.
+    for heading, group, brief in (
+        (s["confirmed"], result.confirmed, False),
+        (s["possible"], result.possible, bool(result.confirmed)),
+    ):
         if group:
             console.print(Rule(heading))
             for cause in group:
-                console.print(_cause_panel(cause, lang, kb))
+                console.print(_cause_panel(cause, lang, kb, brief=brief))
     if result.fallback is not None:
         fb = result.fallback
-        body = RichText(fb.explanation.get(lang) + "\n\n")
-        for i, t in enumerate(fb.steps, 1):
-            body.append(f"{i}. {t.get(lang)}\n")
-        for ch in fb.contacts:
-            body.append(f"☎ {ch.name.get(lang)} — {ch.detail.get(lang)}\n", style="green")
-        console.print(Panel(body, title=fb.title.get(lang), title_align="left", border_style="yellow"))
+        body = Group(
+            RichText(_txt(fb.explanation, lang)),
+            _items([(f"{i}.", _txt(t, lang), "") for i, t in enumerate(fb.steps, 1)]),
+            _items([("☎", f"{_txt(ch.name, lang)} — {_txt(ch.detail, lang)}", "") for ch in fb.contacts]),
+        )
+        console.print(Panel(body, title=_txt(fb.title, lang), title_align="left", border_style="yellow"))
     for message in result.notes:
-        console.print(Panel(message.text.get(lang), title=s["notes"], title_align="left", border_style="blue"))
+        console.print(Panel(_txt(message.text, lang), title=s["notes"], title_align="left", border_style="blue"))

@@ -5,6 +5,7 @@ Exit codes:
     1    bad input: an answers file or --set value that is not in the vocabulary, or a file that cannot be read
     2    bad command-line usage
     3    the knowledge base is invalid (`check` lists every problem)
+    70   an internal error (a bug): reported in one line, never as a traceback
     130  interrupted with Ctrl-C
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 
 from .errors import DiagnoseError, InputError, KnowledgeError
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_KNOWLEDGE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_KNOWLEDGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -142,8 +143,12 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: never shows a traceback."""
     try:
-        sys.exit(main())
+        code = main()
     except KeyboardInterrupt:
-        sys.exit(EXIT_INTERRUPTED)
+        code = EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last line of defence at the terminal
+        print(f"internal error: {type(exc).__name__}: {exc} (please report this)", file=sys.stderr)
+        code = EXIT_INTERNAL
+    sys.exit(code)

@@ -29,12 +29,13 @@ class Reason:
     because: tuple[Reason, ...] = ()
 
     def describe(self, lang: str) -> str:
-        """Return this step as one line in `lang`, e.g. "参保类型：城乡居民医保"."""
-        zh = lang != "en"
-        line = f"{self.label.get(lang)}{'：' if zh else ': '}{self.value_label.get(lang)}"
-        if self.explain is not None:
-            line = f"{'推断' if zh else 'Inferred'} {line}{'（' if zh else ' ('}{self.explain.get(lang)}{'）' if zh else ')'}"
-        return line
+        """Return this step as one line in `lang`, e.g. "医保类型：城乡居民医保"."""
+        if self.explain is None:
+            sep = ": " if lang == "en" else "："
+            return f"{self.label.get(lang)}{sep}{self.value_label.get(lang)}"
+        if lang == "en":
+            return f"Inferred: {self.label.en}: {self.value_label.en} ({self.explain.en})"
+        return f"推断「{self.value_label.zh}」：{self.explain.zh}"
 
     def walk(self, depth: int = 0) -> list[tuple[int, Reason]]:
         """Return this step and the steps behind it, depth first, with their depth."""

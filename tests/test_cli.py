@@ -109,6 +109,22 @@ class TestScripted:
         assert "## 问答" in text and "**回答:**" in text and "城乡居民医保不设个人账户" in text
 
 
+class TestRendering:
+    @pytest.mark.parametrize("lang", ["zh", "en"])
+    def test_every_example_renders(self, lang: str) -> None:
+        """Every example case renders in both languages: confirmed and possible causes, warnings, notes."""
+        kb = diagnose.load_knowledge()
+        for cause in kb.causes.values():
+            for example in cause.examples:
+                console, buf = _console()
+                args = ["--lang", lang] + [a for k, v in example.facts.items() for a in ("--set", f"{k}={v}")]
+                assert main(args, console=console) == 0, example.name
+                out = buf.getvalue()
+                result = diagnose.diagnose(dict(example.facts))
+                for found in result.causes:
+                    assert found.title.get(lang)[:12] in out.replace("\n", ""), (example.name, found.id)
+
+
 class TestNonInteractive:
     def test_set_and_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         """--set answers and --json prints Diagnosis.to_dict()."""
