@@ -14,7 +14,7 @@ from rich.text import Text as RichText
 from ._strings import STRINGS
 from .consultation import Consultation, Question
 from .diagnosis import CauseResult, Diagnosis
-from .model import KnowledgeBase, Text
+from .model import Channel, KnowledgeBase, Text
 
 __all__ = ["ask_loop", "render"]
 
@@ -100,6 +100,11 @@ def _items(rows: list[tuple[str, str, str]]) -> Table:
     return grid
 
 
+def _contact(channel: Channel, lang: str) -> str:
+    sep = "：" if lang == "zh" else " — "
+    return f"{_txt(channel.name, lang)}{sep}{_txt(channel.detail, lang)}"
+
+
 def _heading(text: str) -> RichText:
     return RichText(text, style="bold")
 
@@ -133,8 +138,8 @@ def _cause_panel(cause: CauseResult, lang: str, kb: KnowledgeBase, *, brief: boo
         parts += [_heading(s["steps"]), _items([(f"{i}.", _txt(t, lang), "") for i, t in enumerate(c.steps, 1)])]
         parts += [
             _heading(s["contacts"]),
-            _items([("☎", f"{_txt(ch.name, lang)} — {_txt(ch.detail, lang)}", "") for ch in c.contacts]),
-            RichText(f"{s['sources']}: " + "; ".join(c.sources), style="dim"),
+            _items([("☎", _contact(ch, lang), "") for ch in c.contacts]),
+            RichText(f"{s['sources']}: " + ("；" if lang == "zh" else "; ").join(c.sources), style="dim"),
         ]
     status = s["status_confirmed"] if cause.status == "confirmed" else s["status_possible"]
     style = "green" if cause.status == "confirmed" else "yellow"
@@ -160,7 +165,7 @@ def render(console: Console, result: Diagnosis, lang: str, kb: KnowledgeBase) ->
         body = Group(
             RichText(_txt(fb.explanation, lang)),
             _items([(f"{i}.", _txt(t, lang), "") for i, t in enumerate(fb.steps, 1)]),
-            _items([("☎", f"{_txt(ch.name, lang)} — {_txt(ch.detail, lang)}", "") for ch in fb.contacts]),
+            _items([("☎", _contact(ch, lang), "") for ch in fb.contacts]),
         )
         console.print(Panel(body, title=_txt(fb.title, lang), title_align="left", border_style="yellow"))
     for message in result.notes:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import diagnose
-from diagnose.knowledge import DEFAULT_PATH
 from diagnose.model import KnowledgeBase
 
 
@@ -22,5 +21,5 @@ def kb() -> KnowledgeBase:
 def kb_copy(tmp_path: Path) -> Path:
     """A copy of the shipped knowledge directory that a test may break."""
     target = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_PATH, target)
+    shutil.copytree(diagnose.load_knowledge().path, target)
     return target
