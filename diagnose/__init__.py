@@ -4,8 +4,8 @@ The public API is re-exported here; everything else is internal. The library nev
 never touches the network and leaves the host's logging configuration alone.
 """
 
-from .api import Diagnoser, diagnose
-from .consultation import Consultation, Effect, Question, Why
+from .api import Diagnoser, diagnose, extract_facts
+from .consultation import Consultation, Effect, Question, Reply, Why
 from .diagnosis import CauseResult, Diagnosis, Message, Reason
 from .errors import (
     ConsultationError,
@@ -34,10 +34,12 @@ __all__ = [
     "Message",
     "Question",
     "Reason",
+    "Reply",
     "StateError",
     "Text",
     "UnknownFactError",
     "Why",
     "diagnose",
+    "extract_facts",
     "load_knowledge",
 ]

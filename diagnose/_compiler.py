@@ -3,7 +3,8 @@
 Working memory holds one `Answers` fact (a field per input fact, None when unknown) and one `Inferred` fact per
 derived fact. Rules chain in three strata, kept apart by salience:
 
-1. derived-fact rules (salience 1000) fire when every condition holds and the fact is not yet set;
+1. derived-fact rules (salience 1000 and up, earlier rules higher) fire when every condition holds and the
+   fact is not yet set;
 2. a default per derived fact (salience 900 - depth) sets it to None (unknown) once no rule can set it,
    deepest facts last, so a fact that reads another waits for that one to settle;
 3. cause, warning and note rules (salience 0) read the settled facts.
@@ -129,9 +130,10 @@ def compile_engine(kb: KnowledgeBase) -> type:
     attrs: dict[str, Any] = {"Answers": Answers, "Inferred": Inferred}
     depth = _depths(kb)
     for d in kb.derived.values():
-        for rule in d.rules:
+        for i, rule in enumerate(d.rules):
             lhs = patterns(rule.when, tolerant=False) + [not_(Inferred(id=d.id))]
-            attrs[f"derive_{rule.id}"] = experta.Rule(*lhs, salience=1000)(derive(rule))
+            # Earlier rules first, so the rule credited for a derived fact does not depend on firing order.
+            attrs[f"derive_{rule.id}"] = experta.Rule(*lhs, salience=1000 + 100 - i)(derive(rule))
         attrs[f"default_{d.id}"] = experta.Rule(not_(Inferred(id=d.id)), salience=900 - depth[d.id])(default(d.id))
     for cause in kb.causes.values():
         for rule in cause.rules:

@@ -185,11 +185,20 @@ FACTS = Table(
                     "values": ListOf(VALUE, min_len=2),
                     "free_text": Bool(),
                     "synonyms": MapOf(ListOf(Str())),
+                    "patterns": MapOf(ListOf(Str())),
                     "ask_if": CONDITIONS,
                 },
             ),
             min_len=1,
         )
+    }
+)
+REPLIES = Table(
+    {
+        "dont_know": ListOf(Str(), min_len=1),
+        "yes": ListOf(Str(), min_len=1),
+        "no": ListOf(Str(), min_len=1),
+        "negations": ListOf(Str()),
     }
 )
 DERIVED = Table(

@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from . import diagnosis as _diagnosis
 from ._engine import Engine
 from ._logic import Planner
+from ._textmatch import TextMatcher
 from .diagnosis import Diagnosis
 from .errors import InvalidValueError, UnknownFactError
 from .knowledge import load
 from .model import KnowledgeBase
 
-__all__ = ["Diagnoser", "default_diagnoser", "diagnose", "validate_facts"]
+__all__ = ["Diagnoser", "default_diagnoser", "diagnose", "extract_facts", "validate_facts"]
 
 _FREE_TEXT_MAX = 40
 # Six or more digits in a row look like an ID, card or phone number: never accept or store them.
@@ -64,9 +65,17 @@ class Diagnoser:
         self._engine = Engine(kb)
         self.planner = Planner(kb)
         """Reads the rule structure directly, for choosing questions fast (see diagnose._logic)."""
+        self._matcher: TextMatcher | None = None
         # A diagnosis is a pure function of the answers and the knowledge base, so identical answer sets are
         # served from the cache. lru_cache is thread-safe.
         self._cached = functools.lru_cache(maxsize=cache_size)(self._diagnose)
+
+    @property
+    def matcher(self) -> TextMatcher:
+        """The free-text matcher for this knowledge base, compiled on first use."""
+        if self._matcher is None:
+            self._matcher = TextMatcher(self.kb)
+        return self._matcher
 
     def _diagnose(self, key: tuple[tuple[str, str], ...]) -> Diagnosis:
         answers = dict(key)
@@ -109,3 +118,16 @@ def diagnose(facts: Mapping[str, str | None]) -> Diagnosis:
     """
     return default_diagnoser().diagnose(facts)
 
+
+def extract_facts(text: str) -> dict[str, str]:
+    """Read the facts a person's message states plainly, e.g. 新农合 -> insurance_type=resident.
+
+    Uses the words and patterns kept in the knowledge base. Precision matters more than recall: a fact that is
+    doubtful (negated, or claimed by two values) is left out, i.e. unknown.
+
+    Raises:
+        TypeError: `text` is not a string.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
+    return default_diagnoser().matcher.extract(text)

@@ -10,12 +10,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from ._logic import Snapshot
+from ._textmatch import Reply
 from .api import Diagnoser, default_diagnoser, validate_facts
 from .diagnosis import Diagnosis
-from .errors import ConsultationError, UnknownFactError
+from .errors import ConsultationError, InputError, StateError, UnknownFactError
 from .model import Fact, Text, Value
 
-__all__ = ["Consultation", "Effect", "Question", "Why"]
+__all__ = ["Consultation", "Effect", "Question", "Reply", "Why"]
+
+STATE_FORMAT = "diagnose.consultation/1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,74 @@ class Consultation:
         self.kb = self.diagnoser.kb
         self._planner = self.diagnoser.planner
         self._answers: dict[str, str | None] = {}
+        self._pending: str | None = None
+        self.prefilled: tuple[str, ...] = ()
+        """Facts read from the first message by `from_text` (not asked)."""
+
+    @classmethod
+    def from_text(cls, text: str, diagnoser: Diagnoser | None = None) -> Consultation:
+        """Start a consultation prefilled with the facts a first message states plainly.
+
+        Only facts the knowledge base's words and patterns match without doubt are filled; the rest are asked.
+        """
+        consultation = cls(diagnoser)
+        facts = consultation.diagnoser.matcher.extract(text)
+        for fact_id, value in facts.items():
+            consultation.answer(fact_id, value)
+        consultation.prefilled = tuple(facts)
+        return consultation
+
+    # -- saving and restoring ----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, object]:
+        """The consultation's state as JSON-safe data, tied to the knowledge-base version."""
+        return {
+            "format": STATE_FORMAT,
+            "knowledge_version": self.kb.version,
+            "answers": [[fact, value] for fact, value in self._answers.items()],
+            "pending": self._pending,
+            "prefilled": list(self.prefilled),
+        }
+
+    @classmethod
+    def from_dict(cls, data: object, diagnoser: Diagnoser | None = None) -> Consultation:
+        """Restore a consultation saved with `to_dict`; it continues exactly where it stopped.
+
+        Raises:
+            StateError: the state is malformed, or was saved with a different knowledge-base version.
+        """
+        consultation = cls(diagnoser)
+        kb = consultation.kb
+        if not isinstance(data, Mapping):
+            raise StateError(f"a saved consultation must be a JSON object, not {type(data).__name__}")
+        if data.get("format") != STATE_FORMAT:
+            raise StateError(f"unknown state format {data.get('format')!r}; expected {STATE_FORMAT!r}")
+        if data.get("knowledge_version") != kb.version:
+            raise StateError(
+                f"state saved with knowledge base {data.get('knowledge_version')!r}, but this is {kb.version!r}; "
+                "start a new consultation"
+            )
+        answers = data.get("answers")
+        if not isinstance(answers, list):
+            raise StateError("'answers' must be a list of [fact, value] pairs")
+        for i, pair in enumerate(answers):
+            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
+                raise StateError(f"answers[{i}] must be a [fact, value] pair")
+            if pair[0] in consultation._answers:
+                raise StateError(f"answers[{i}]: fact {pair[0]!r} appears twice")
+            try:
+                consultation.answer(pair[0], pair[1])
+            except InputError as exc:
+                raise StateError(f"answers[{i}]: {exc}") from exc
+        pending = data.get("pending")
+        if pending is not None and (not isinstance(pending, str) or pending not in kb.facts):
+            raise StateError(f"'pending' must be a fact id or null, not {pending!r}")
+        prefilled = data.get("prefilled", [])
+        if not isinstance(prefilled, list) or any(p not in consultation._answers for p in prefilled):
+            raise StateError("'prefilled' must list answered facts")
+        consultation._pending = pending
+        consultation.prefilled = tuple(prefilled)
+        return consultation
 
     # -- state -------------------------------------------------------------------------------------------
 
@@ -121,6 +192,31 @@ class Consultation:
         validated = validate_facts(self.kb, {fact_id: value})
         self._answers.pop(fact_id, None)  # a corrected answer moves to the end, so undo takes it back
         self._answers[fact_id] = validated.get(fact_id)
+        if self._pending == fact_id:
+            self._pending = None
+
+    def answer_text(self, text: str) -> Reply:
+        """Read a free-text reply (是 / 没有 / 不清楚 / 3 / a choice's words) to the pending question.
+
+        The pending question is the one `next_question` last returned. A clear reply is recorded; an
+        ambiguous or unmatched one returns a Reply of kind "choose" with the choices, and records nothing.
+
+        Raises:
+            TypeError: `text` is not a string.
+            ConsultationError: there is no question to answer.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a string, not {type(text).__name__}")
+        fact_id = self._pending
+        if fact_id is None:
+            question = self.next_question()
+            if question is None:
+                raise ConsultationError("no question is pending: the consultation has reached its result")
+            fact_id = question.id
+        reply = self.diagnoser.matcher.match_reply(self.kb.facts[fact_id], text)
+        if reply.kind != "choose":
+            self.answer(fact_id, reply.value)
+        return reply
 
     def undo(self) -> str:
         """Take back the last answer and return its fact id.
@@ -132,6 +228,7 @@ class Consultation:
             raise ConsultationError("nothing to undo: no question has been answered yet")
         fact_id = next(reversed(self._answers))
         del self._answers[fact_id]
+        self._pending = None
         return fact_id
 
     def result(self) -> Diagnosis:
@@ -147,6 +244,11 @@ class Consultation:
         open, the consultation stops rather than hunt for unrelated causes. With nothing found yet, it asks
         what can bring any cause forward or rule it out.
         """
+        question = self._choose()
+        self._pending = question.id if question is not None else None
+        return question
+
+    def _choose(self) -> Question | None:
         known = self.known()
         now = self._planner.snapshot(known)
         open_causes = [c for c, s in now.causes.items() if s == "possible"]

@@ -217,9 +217,12 @@ def _value_of(fact: str, inference: Inference) -> str:
 def build(kb: KnowledgeBase, answers: Mapping[str, str], inference: Inference) -> Diagnosis:
     """Turn one engine run into a Diagnosis: best status per cause, ranked, with reasons."""
     rules = {r.id: r for r in kb.rules()}
+    position = {rule_id: i for i, rule_id in enumerate(rules)}
+    # experta fires rules of equal salience in no fixed order, so ties go to the rule written first: the same
+    # answers always give the same explanation.
     best: dict[str, Outcome] = {}
     fired: dict[str, dict[str, Outcome]] = {"warning": {}, "note": {}}
-    for outcome in inference.outcomes:
+    for outcome in sorted(inference.outcomes, key=lambda o: position[o.rule]):
         rule = rules[outcome.rule]
         if rule.kind != "cause":
             fired[rule.kind].setdefault(rule.owner, outcome)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -17,6 +18,7 @@ from .model import (
     Channel,
     Check,
     Condition,
+    Replies,
     Derived,
     Example,
     Fact,
@@ -36,7 +38,15 @@ __all__ = ["DEFAULT_PATH", "load"]
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge"
 """The knowledge base shipped with the package."""
 
-_FILES = ("meta.toml", "facts.toml", "derived.toml", "channels.toml", "checks.toml", "fallback.toml")
+_FILES = (
+    "meta.toml",
+    "facts.toml",
+    "derived.toml",
+    "channels.toml",
+    "checks.toml",
+    "fallback.toml",
+    "replies.toml",
+)
 
 
 def load(path: str | Path | None = None) -> KnowledgeBase:
@@ -97,18 +107,27 @@ class _Loader:
         if not self.root.is_dir():
             self.fail(str(self.root), "", "knowledge directory not found")
             return None
-        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw = (
+        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw = (
             self.read(name, shape)
             for name, shape in zip(
                 _FILES,
-                (schema.META, schema.FACTS, schema.DERIVED, schema.CHANNELS, schema.CHECKS, schema.FALLBACK),
+                (
+                    schema.META,
+                    schema.FACTS,
+                    schema.DERIVED,
+                    schema.CHANNELS,
+                    schema.CHECKS,
+                    schema.FALLBACK,
+                    schema.REPLIES,
+                ),
             )
         )
         cause_files = sorted((self.root / "causes").glob("*.toml"))
         if not cause_files:
             self.fail("causes/", "", "no cause files found")
         causes_raw = [(f"causes/{p.name}", self.read(f"causes/{p.name}", schema.CAUSE)) for p in cause_files]
-        if any(x is schema.INVALID for x in (meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw)):
+        parts = (meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw)
+        if any(x is schema.INVALID for x in parts):
             return None
 
         facts = self.build_facts(facts_raw["fact"])
@@ -154,6 +173,12 @@ class _Loader:
             notes=_freeze(notes),
             channels=_freeze(channels),
             fallback=fallback,
+            replies=Replies(
+                dont_know=replies_raw["dont_know"],
+                yes=replies_raw["yes"],
+                no=replies_raw["no"],
+                negations=replies_raw.get("negations", ()),
+            ),
         )
 
     # -- facts, channels, derived facts ------------------------------------------------------------------
@@ -170,19 +195,28 @@ class _Loader:
             if free == bool(raw_values):
                 self.fail("facts.toml", place, "give either `values` or `free_text = true`, not both or neither")
             synonyms = f.get("synonyms", {})
+            patterns = f.get("patterns", {})
             ids = [v["id"] for v in raw_values]
             if len(set(ids)) != len(ids):
                 self.fail("facts.toml", f"{place}.values", "duplicate value id")
-            for key in synonyms:
-                if key not in ids:
-                    hint = nearest(key, ids)
-                    self.fail(
-                        "facts.toml",
-                        f"{place}.synonyms.{key}",
-                        "not a value of this fact" + (f"; did you mean {hint!r}?" if hint else ""),
-                    )
+            for section, table in (("synonyms", synonyms), ("patterns", patterns)):
+                for key in table:
+                    if key not in ids:
+                        hint = nearest(key, ids)
+                        self.fail(
+                            "facts.toml",
+                            f"{place}.{section}.{key}",
+                            "not a value of this fact" + (f"; did you mean {hint!r}?" if hint else ""),
+                        )
+            for key, regexes in patterns.items():
+                for j, regex in enumerate(regexes, 1):
+                    try:
+                        re.compile(regex)
+                    except re.error as exc:
+                        self.fail("facts.toml", f"{place}.patterns.{key}[{j}]", f"not a valid regular expression: {exc}")
             values = tuple(
-                Value(v["id"], _text(v), tuple(synonyms.get(v["id"], ()))) for v in raw_values
+                Value(v["id"], _text(v), tuple(synonyms.get(v["id"], ())), tuple(patterns.get(v["id"], ())))
+                for v in raw_values
             )
             facts[f["id"]] = Fact(
                 id=f["id"],

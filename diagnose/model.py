@@ -41,6 +41,8 @@ class Value:
     id: str
     label: Text
     synonyms: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    """Regular expressions for phrasings that a fixed word list cannot cover."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +174,16 @@ class Advice:
 
 
 @dataclass(frozen=True, slots=True)
+class Replies:
+    """Generic short replies: don't-know, yes and no words, and negations that cancel a match."""
+
+    dont_know: tuple[str, ...]
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+    negations: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Everything loaded from a knowledge directory, validated and cross-checked."""
 
@@ -184,6 +196,7 @@ class KnowledgeBase:
     notes: Mapping[str, Check]
     channels: Mapping[str, Channel]
     fallback: Advice
+    replies: Replies
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule: derived facts first (in dependency order), then causes, warnings and notes."""

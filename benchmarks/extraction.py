@@ -1,0 +1,50 @@
+"""Precision and recall of prefill (`extract_facts`) on the user stories kept with every example case.
+
+A story is how a citizen would type their first message; its example's facts are the truth. An extracted fact
+the example does not state counts against precision (we cannot tell it is right). Recall is over all the
+example's facts, though a story rarely mentions every one.
+
+    .venv/bin/python benchmarks/extraction.py [-v]
+"""
+
+from __future__ import annotations
+
+import sys
+
+import diagnose
+
+
+def measure(verbose: bool = False) -> tuple[int, int, int, int, list[str]]:
+    """Return (stories, right, extracted, stated, problems) over every example that has a story."""
+    kb = diagnose.load_knowledge()
+    right = extracted = stated = stories = 0
+    problems: list[str] = []
+    for cause in kb.causes.values():
+        for example in cause.examples:
+            if not example.story:
+                continue
+            stories += 1
+            found = diagnose.extract_facts(example.story)
+            stated += len(example.facts)
+            extracted += len(found)
+            for fact, value in found.items():
+                if example.facts.get(fact) == value:
+                    right += 1
+                else:
+                    problems.append(f"{example.name}: {fact}={value} (example: {example.facts.get(fact)}) <- {example.story}")
+            if verbose:
+                missed = {f: v for f, v in example.facts.items() if found.get(f) != v}
+                print(f"{example.name}: missed {missed}")
+    return stories, right, extracted, stated, problems
+
+
+def main() -> None:
+    stories, right, extracted, stated, problems = measure("-v" in sys.argv)
+    for line in problems:
+        print("wrong or unstated:", line)
+    print(f"stories: {stories}; facts extracted: {extracted}; right: {right}")
+    print(f"precision {right / max(extracted, 1):.1%}; recall {right / max(stated, 1):.1%} of the examples' facts")
+
+
+if __name__ == "__main__":
+    main()

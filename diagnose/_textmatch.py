@@ -1,0 +1,138 @@
+"""Free text to fact values, with the words and patterns kept in the knowledge base. Precision over recall.
+
+Two uses: reading a reply to one pending question (`match_reply`), and prefilling facts from a first message
+(`extract`). Phrases from every fact compete for the text: the longest match wins its span, so
+"儿子有职工医保" (a relative's insurance) is not also read as the person's own 职工医保. A match right after a
+negation (不是新农合) is dropped, and a fact that two values both claim stays unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from .model import Fact, KnowledgeBase
+
+__all__ = ["Reply", "TextMatcher"]
+
+_PUNCT = re.compile(r"[\s\u3000。，、；：？！…“”‘’（）()《》【】\[\].,;:!?'\"~～—\-]+")
+_MAX_TEXT = 2000
+
+
+def normalize(text: str) -> str:
+    """Lower case, without spaces or punctuation."""
+    return _PUNCT.sub("", text).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """How a free-text reply was read: an answer (value, or None for 不知道), or a request to choose.
+
+    `kind` is "answer", "dont_know" or "choose"; for "choose", `choices` lists the value ids to offer and
+    nothing was recorded.
+    """
+
+    kind: Literal["answer", "dont_know", "choose"]
+    fact: str
+    value: str | None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    fact: str
+    value: str
+    regex: re.Pattern[str]
+
+
+class TextMatcher:
+    """Compiled phrase tables for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        replies = kb.replies
+        self._dont_know = {normalize(w) for w in replies.dont_know}
+        self._yes = {normalize(w) for w in replies.yes}
+        self._no = {normalize(w) for w in replies.no}
+        self._negations = tuple(sorted((w.lower() for w in replies.negations), key=len, reverse=True))
+        self._phrases: list[_Phrase] = []
+        for fact in kb.facts.values():
+            for value in fact.values:
+                for word in value.synonyms:
+                    self._phrases.append(_Phrase(fact.id, value.id, re.compile(re.escape(word.lower()))))
+                for pattern in value.patterns:
+                    self._phrases.append(_Phrase(fact.id, value.id, re.compile(pattern, re.IGNORECASE)))
+
+    # -- scanning ----------------------------------------------------------------------------------------
+
+    def _scan(self, text: str, facts: Iterable[str] | None = None) -> dict[str, set[str]]:
+        """Fact -> values whose phrases won a span of `text` and are not negated."""
+        text = text[:_MAX_TEXT].lower()
+        wanted = set(facts) if facts is not None else None
+        spans = [
+            (m.start(), m.end(), p)
+            for p in self._phrases
+            if wanted is None or p.fact in wanted
+            for m in p.regex.finditer(text)
+            if m.end() > m.start()
+        ]
+        spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first, then leftmost
+        taken: list[tuple[int, int]] = []
+        found: dict[str, set[str]] = {}
+        for start, end, phrase in spans:
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            before = text[max(0, start - 2) : start]
+            if any(before.endswith(n) for n in self._negations):
+                continue
+            found.setdefault(phrase.fact, set()).add(phrase.value)
+        return found
+
+    def extract(self, text: str) -> dict[str, str]:
+        """Facts stated in a message: only those with exactly one value claimed."""
+        return {
+            fact: next(iter(values))
+            for fact, values in self._scan(text).items()
+            if len(values) == 1 and not self.kb.facts[fact].free_text
+        }
+
+    # -- one pending question ------------------------------------------------------------------------------
+
+    def match_reply(self, fact: Fact, text: str) -> Reply:
+        """Read a reply to the question about `fact`; never guesses."""
+        choose = Reply("choose", fact.id, None, fact.allowed)
+        norm = normalize(text[:_MAX_TEXT])
+        if not norm:
+            return choose
+        if norm in self._dont_know or norm == "0":
+            return Reply("dont_know", fact.id, None)
+        if norm.isdigit():
+            n = int(norm)
+            return Reply("answer", fact.id, fact.allowed[n - 1]) if 1 <= n <= len(fact.values) else choose
+        for value in fact.values:
+            if norm in (value.id, normalize(value.label.zh), normalize(value.label.en)):
+                return Reply("answer", fact.id, value.id)
+        polar = self._polar(fact, norm)
+        if polar is not None:
+            return polar
+        values = self._scan(text, [fact.id]).get(fact.id, set())
+        if len(values) == 1:
+            return Reply("answer", fact.id, next(iter(values)))
+        return choose
+
+    def _polar(self, fact: Fact, norm: str) -> Reply | None:
+        """是/对/有 and 不是/没有 for questions that can take them; a "please choose" where they are ambiguous."""
+        allowed = set(fact.allowed)
+        if norm in self._yes:
+            if "yes" in allowed:
+                return Reply("answer", fact.id, "yes")
+            return Reply("choose", fact.id, None, tuple(v for v in fact.allowed if v != "none"))
+        if norm in self._no:
+            for value in ("no", "none"):
+                if value in allowed:
+                    return Reply("answer", fact.id, value)
+            return Reply("choose", fact.id, None, fact.allowed)
+        return None
