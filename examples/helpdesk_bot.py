@@ -1,0 +1,81 @@
+"""A minimal helpdesk bot over the public `diagnose` API: one message in, one reply out, on stdin/stdout.
+
+The bot keeps no Python objects between turns, only the consultation's JSON state, the way a stateless chat
+server would store it per user. Type 重新开始 (or "restart") to start over.
+
+    python examples/helpdesk_bot.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import diagnose
+
+RESTART = {"重新开始", "restart", "从头开始"}
+
+
+def ask(question: diagnose.Question) -> str:
+    """The question with numbered choices."""
+    lines = [question.text.zh]
+    lines += [f"{i}. {choice.label.zh}" for i, choice in enumerate(question.choices, 1)]
+    lines.append("0. 不知道")
+    return "\n".join(lines)
+
+
+def conclude(result: diagnose.Diagnosis) -> str:
+    """The diagnosis as a chat message: confirmed causes with what to do, then what may also be involved."""
+    lines: list[str] = [f"⚠ {w.text.zh}" for w in result.warnings]
+    for cause in result.confirmed:
+        lines.append(f"【原因】{cause.title.zh}\n{cause.cause.explanation.zh}")
+        lines += [f"{i}. {step.zh}" for i, step in enumerate(cause.cause.steps, 1)]
+        lines.append("联系：" + "、".join(ch.name.zh for ch in cause.cause.contacts))
+    if result.possible:
+        lines.append("【还可能有关】" + "；".join(c.title.zh for c in result.possible))
+    if result.fallback is not None:
+        lines.append(f"{result.fallback.title.zh}\n{result.fallback.explanation.zh}")
+        lines.append("联系：" + "、".join(ch.name.zh for ch in result.fallback.contacts))
+    lines += [f"ℹ {n.text.zh}" for n in result.notes]
+    return "\n".join(lines)
+
+
+def turn(state: str | None, message: str) -> tuple[str | None, str]:
+    """Handle one user message: return the new JSON state (None when the conversation is over) and the reply."""
+    restart = message.strip().lower() in RESTART
+    if state is None or restart:
+        consultation = diagnose.Consultation() if restart else diagnose.Consultation.from_text(message)
+        facts = consultation.kb.facts
+        understood = [f"{facts[f].label.zh}：{facts[f].value(consultation.answers[f]).label.zh}" for f in consultation.prefilled]
+        prefix = ("我了解到：" + "；".join(understood) + "\n") if understood else ""
+    else:
+        try:
+            consultation = diagnose.Consultation.from_dict(json.loads(state))
+        except (diagnose.StateError, json.JSONDecodeError):
+            return None, "会话已过期，请重新描述您的情况。"
+        reply = consultation.answer_text(message)
+        prefix = ""
+        if reply.kind == "choose":
+            question = consultation.kb.facts[reply.fact]
+            options = "\n".join(f"{question.allowed.index(v) + 1}. {question.value(v).label.zh}" for v in reply.choices)
+            return json.dumps(consultation.to_dict()), f"没太明白，请回复编号：\n{options}\n0. 不知道"
+    question = consultation.next_question()
+    if question is None:
+        return None, prefix + conclude(consultation.result())
+    return json.dumps(consultation.to_dict(), ensure_ascii=False), prefix + ask(question)
+
+
+def main() -> None:
+    """Read one message per line; write one reply per message, followed by a line '---'."""
+    state: str | None = None
+    print("您好，请说说您的医保个人账户余额遇到了什么情况。\n---", flush=True)
+    for line in sys.stdin:
+        message = line.strip()
+        if not message:
+            continue
+        state, reply = turn(state, message)
+        print(reply + "\n---", flush=True)
+
+
+if __name__ == "__main__":
+    main()
