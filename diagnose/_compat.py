@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import collections
 import collections.abc
-import logging
 import threading
 from types import ModuleType
 
@@ -17,6 +16,8 @@ _lock = threading.Lock()
 
 def import_experta() -> ModuleType:
     """Import and return experta with the host's root logger left exactly as it was."""
+    import logging  # here, not at module level: importing the library should cost as little as possible
+
     with _lock:
         if not hasattr(collections, "Mapping"):
             # frozendict 1.2 subclasses collections.Mapping; the abc is the same class it always was.

@@ -63,6 +63,7 @@ class Diagnoser:
     def __init__(self, kb: KnowledgeBase, *, cache_size: int = 4096) -> None:
         self.kb = kb
         self._engine = Engine(kb)
+        self._rules = {r.id: r for r in kb.rules()}
         self.planner = Planner(kb)
         """Reads the rule structure directly, for choosing questions fast (see diagnose._logic)."""
         self._matcher: TextMatcher | None = None
@@ -79,7 +80,7 @@ class Diagnoser:
 
     def _diagnose(self, key: tuple[tuple[str, str], ...]) -> Diagnosis:
         answers = dict(key)
-        return _diagnosis.build(self.kb, answers, self._engine.run(answers))
+        return _diagnosis.build(self.kb, answers, self._engine.run(answers), self._rules)
 
     def diagnose(self, facts: Mapping[str, str | None]) -> Diagnosis:
         """Diagnose validated `facts`; see `diagnose.diagnose`."""

@@ -87,9 +87,6 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
-    from rich.console import Console
-
-    from . import _terminal
     from ._strings import STRINGS
     from .api import default_diagnoser
     from .consultation import Consultation
@@ -97,7 +94,6 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
 
     lang = args.lang
     s = STRINGS[lang]
-    console = console or Console(highlight=False)
     try:
         diagnoser = default_diagnoser()
         consultation = Consultation(diagnoser)
@@ -113,6 +109,13 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
     except OSError as exc:
         err(f"error: cannot read {exc.filename}: {exc.strerror}")
         return EXIT_INPUT
+    if not args.json or console is not None:
+        # rich costs tens of milliseconds to import: only the rendering paths pay for it.
+        from rich.console import Console
+
+        from . import _terminal
+
+        console = console or Console(highlight=False)
 
     code = EXIT_OK
     interactive = not (args.answers or args.set or args.json)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from ._compiler import Outcome
 from ._engine import Inference
-from .model import Advice, Cause, Channel, Check, KnowledgeBase, Text
+from .model import Advice, Cause, Channel, Check, KnowledgeBase, Rule, Text
 
 __all__ = ["CauseResult", "Diagnosis", "Message", "Reason", "build"]
 
@@ -214,9 +214,11 @@ def _value_of(fact: str, inference: Inference) -> str:
     return value
 
 
-def build(kb: KnowledgeBase, answers: Mapping[str, str], inference: Inference) -> Diagnosis:
-    """Turn one engine run into a Diagnosis: best status per cause, ranked, with reasons."""
-    rules = {r.id: r for r in kb.rules()}
+def build(kb: KnowledgeBase, answers: Mapping[str, str], inference: Inference, rules: Mapping[str, Rule]) -> Diagnosis:
+    """Turn one engine run into a Diagnosis: best status per cause, ranked, with reasons.
+
+    `rules` maps every rule id of `kb` to its rule, in the knowledge base's order (kb.rules()).
+    """
     position = {rule_id: i for i, rule_id in enumerate(rules)}
     # experta fires rules of equal salience in no fixed order, so ties go to the rule written first: the same
     # answers always give the same explanation.
@@ -233,10 +235,9 @@ def build(kb: KnowledgeBase, answers: Mapping[str, str], inference: Inference) -
             -len(current.held),
         ):
             best[rule.owner] = outcome
-    order = list(kb.causes)
     ranked = sorted(
         best.items(),
-        key=lambda kv: (_RANK[kv[1].status], -kb.causes[kv[0]].likelihood, -len(kv[1].held), order.index(kv[0])),
+        key=lambda kv: (_RANK[kv[1].status], -kb.causes[kv[0]].likelihood, -len(kv[1].held), position[kv[1].rule]),
     )
     causes = tuple(
         CauseResult(

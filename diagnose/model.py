@@ -10,7 +10,7 @@ Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Text:
     """One user-facing text in Chinese (primary) and English."""
 
@@ -26,7 +26,7 @@ class Text:
         return {"zh": self.zh, "en": self.en}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Condition:
     """`fact` must take one of `allowed`."""
 
@@ -34,7 +34,7 @@ class Condition:
     allowed: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Value:
     """An allowed value of a fact, with its label and the words people use for it."""
 
@@ -45,7 +45,7 @@ class Value:
     """Regular expressions for phrasings that a fixed word list cannot cover."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Fact:
     """A question the person answers; its id and values are the library's public vocabulary."""
 
@@ -68,7 +68,7 @@ class Fact:
         return next(v for v in self.values if v.id == value_id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rule:
     """A conjunction of conditions that concludes something.
 
@@ -91,7 +91,7 @@ class Rule:
         return self.given + self.when
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Derived:
     """An intermediate fact the rules infer from answers and from other derived facts."""
 
@@ -110,7 +110,7 @@ class Derived:
         return next(v for v in self.values if v.id == value_id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Channel:
     """A place to turn to: a hotline, an app, an office."""
 
@@ -119,7 +119,7 @@ class Channel:
     detail: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Example:
     """A worked case kept beside its cause: answers in, expected statuses out."""
 
@@ -131,7 +131,7 @@ class Example:
     story: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cause:
     """A reason why a balance shows 0, is missing or is low, with what to do about it."""
 
@@ -151,7 +151,7 @@ class Cause:
     examples: tuple[Example, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Check:
     """A warning (answers that contradict each other) or a reassurance note."""
 
@@ -163,7 +163,7 @@ class Check:
     rules: tuple[Rule, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Advice:
     """What to do when nothing in the knowledge base explains the situation."""
 
@@ -173,7 +173,7 @@ class Advice:
     contacts: tuple[Channel, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Replies:
     """Generic short replies: don't-know, yes and no words, and negations that cancel a match."""
 
@@ -183,7 +183,7 @@ class Replies:
     negations: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything loaded from a knowledge directory, validated and cross-checked."""
 
