@@ -4,7 +4,7 @@ The public API is re-exported here; everything else is internal. The library nev
 never touches the network and leaves the host's logging configuration alone.
 """
 
-from .api import Diagnoser, diagnose, extract_facts
+from .api import Diagnoser, diagnose, extract_facts, load_knowledge
 from .consultation import Consultation, Effect, Question, Reply, Why
 from .diagnosis import CauseResult, Diagnosis, Message, Reason
 from .errors import (
@@ -16,7 +16,6 @@ from .errors import (
     StateError,
     UnknownFactError,
 )
-from .knowledge import load as load_knowledge
 from .model import KnowledgeBase, Text
 
 __all__ = [

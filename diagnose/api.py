@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 from collections.abc import Mapping
@@ -13,10 +14,9 @@ from ._logic import Planner
 from ._textmatch import TextMatcher
 from .diagnosis import Diagnosis
 from .errors import InvalidValueError, UnknownFactError
-from .knowledge import load
 from .model import KnowledgeBase
 
-__all__ = ["Diagnoser", "default_diagnoser", "diagnose", "extract_facts", "validate_facts"]
+__all__ = ["Diagnoser", "default_diagnoser", "diagnose", "extract_facts", "load_knowledge", "validate_facts"]
 
 _FREE_TEXT_MAX = 40
 # Six or more digits in a row look like an ID, card or phone number: never accept or store them.
@@ -88,6 +88,17 @@ class Diagnoser:
         return self._cached(tuple(sorted(answers.items())))
 
 
+def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
+    """Load, validate and cross-check a knowledge directory (the shipped one by default).
+
+    Raises:
+        KnowledgeError: listing every problem found, each with its file and the place in it.
+    """
+    from .knowledge import load  # the TOML loader is only needed here, so `import diagnose` stays light
+
+    return load(path)
+
+
 _default: Diagnoser | None = None
 _default_lock = threading.Lock()
 
@@ -97,7 +108,7 @@ def default_diagnoser() -> Diagnoser:
     global _default
     with _default_lock:
         if _default is None:
-            _default = Diagnoser(load())
+            _default = Diagnoser(load_knowledge())
         return _default
 
 

@@ -72,6 +72,14 @@ def _check(argv: Sequence[str], out: Callable[[str], None]) -> int:
             out(f"error: {problem}")
         out(f"{len(exc.problems)} problem(s) found")
         return EXIT_KNOWLEDGE
+    from .lint import lint
+
+    problems = lint(kb)
+    if problems:
+        for problem in problems:
+            out(f"error: {problem}")
+        out(f"{len(problems)} problem(s) found")
+        return EXIT_KNOWLEDGE
     out(f"ok: {len(kb.facts)} facts, {len(kb.derived)} derived facts, {len(kb.causes)} causes, "
         f"{len(kb.warnings)} warnings, {len(kb.notes)} notes (version {kb.version})")
     return EXIT_OK
