@@ -3,10 +3,10 @@
 Working memory holds one `Answers` fact (a field per input fact, None when unknown) and one `Inferred` fact per
 derived fact. Rules chain in three strata, kept apart by salience:
 
-1. derived-fact rules (salience 1000 and up, earlier rules higher) fire when every condition holds and the
-   fact is not yet set;
-2. a default per derived fact (salience 900 - depth) sets it to None (unknown) once no rule can set it,
-   deepest facts last, so a fact that reads another waits for that one to settle;
+1. derived-fact rules (salience above 1000, earlier rules higher) fire when every condition holds; the first
+   conclusion about a fact stands;
+2. once none can fire, one rule (salience 900) sets every derived fact still unset to None (unknown). That is
+   sound because derived-fact rules only match values that are set, never unknown ones;
 3. cause, warning and note rules (salience 0) read the settled facts.
 
 Cause rules match when no condition is false (a None value passes) and classify themselves three-valued in
@@ -43,13 +43,6 @@ def input_fields(kb: KnowledgeBase) -> tuple[str, ...]:
     return tuple(f for f in kb.facts if f in used)
 
 
-def _depths(kb: KnowledgeBase) -> dict[str, int]:
-    depth: dict[str, int] = {}
-    for d in kb.derived.values():  # already in dependency order
-        depth[d.id] = 1 + max((depth[c.fact] for r in d.rules for c in r.when if c.fact in depth), default=0)
-    return depth
-
-
 def compile_engine(kb: KnowledgeBase) -> type:
     """Return a KnowledgeEngine subclass whose rules are compiled from `kb`.
 
@@ -57,7 +50,7 @@ def compile_engine(kb: KnowledgeBase) -> type:
     set. The classes `Answers` and `Inferred` are attributes, to declare facts with.
     """
     experta = import_experta()
-    fact_base, p, match, not_ = experta.Fact, experta.P, experta.MATCH, experta.NOT
+    fact_base, p, match = experta.Fact, experta.P, experta.MATCH
 
     class Answers(fact_base):  # type: ignore[misc, valid-type]
         """The person's answers; a field per input fact, None when unknown."""
@@ -82,9 +75,8 @@ def compile_engine(kb: KnowledgeBase) -> type:
         return ([Answers(**fields)] if fields else []) + out
 
     def settle(engine: Any, fact: str, value: str | None, rule: str | None) -> None:
-        # The first conclusion about a derived fact stands. experta's NOT does not always withdraw a pending
-        # default once a rule has set the fact, so the engine also records what is settled (`settled` is
-        # cleared by Engine.run).
+        # The first conclusion about a derived fact stands; `settled` (cleared by Engine.run) records which
+        # facts have one, so a second rule for the same fact, or the unknown-filler, adds nothing.
         if fact not in engine.settled:
             engine.settled.add(fact)
             engine.declare(Inferred(id=fact, value=value, rule=rule))
@@ -95,11 +87,9 @@ def compile_engine(kb: KnowledgeBase) -> type:
 
         return action
 
-    def default(fact: str) -> Callable[..., None]:
-        def action(engine: Any, **_: Any) -> None:
+    def unknown_rest(engine: Any) -> None:
+        for fact in kb.derived:
             settle(engine, fact, None, None)
-
-        return action
 
     def classify(rule: Rule) -> Callable[..., None]:
         given = tuple(c.fact for c in rule.given)
@@ -128,13 +118,15 @@ def compile_engine(kb: KnowledgeBase) -> type:
         return action
 
     attrs: dict[str, Any] = {"Answers": Answers, "Inferred": Inferred}
-    depth = _depths(kb)
     for d in kb.derived.values():
         for i, rule in enumerate(d.rules):
-            lhs = patterns(rule.when, tolerant=False) + [not_(Inferred(id=d.id))]
             # Earlier rules first, so the rule credited for a derived fact does not depend on firing order.
-            attrs[f"derive_{rule.id}"] = experta.Rule(*lhs, salience=1000 + 100 - i)(derive(rule))
-        attrs[f"default_{d.id}"] = experta.Rule(not_(Inferred(id=d.id)), salience=900 - depth[d.id])(default(d.id))
+            attrs[f"derive_{rule.id}"] = experta.Rule(*patterns(rule.when, tolerant=False), salience=1100 - i)(
+                derive(rule)
+            )
+    # Derived-fact rules only ever read facts that some rule has set, never unknown ones, so once none of them
+    # can fire any more, every derived fact still unset is unknown, all at once.
+    attrs["derived_unknown"] = experta.Rule(salience=900)(unknown_rest)
     for cause in kb.causes.values():
         for rule in cause.rules:
             attrs[f"cause_{rule.id}"] = experta.Rule(*patterns(rule.conditions, tolerant=True))(classify(rule))
