@@ -15,6 +15,7 @@ their action; warning and note rules match only when every condition holds.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -58,20 +59,21 @@ def compile_engine(kb: KnowledgeBase) -> type:
     class Inferred(fact_base):  # type: ignore[misc, valid-type]
         """A derived fact: id, value (None when unknown) and the rule that set it."""
 
-    def test(allowed: frozenset[str], tolerant: bool) -> Callable[[Any], bool]:
-        if tolerant:
-            return lambda v: v is None or v in allowed
-        return lambda v: v in allowed
+    @functools.cache
+    def test(fact: str, allowed: frozenset[str], tolerant: bool) -> Any:
+        # One field test per distinct condition, so rules with the same condition share the Rete's test nodes.
+        check = p(lambda v: v is None or v in allowed) if tolerant else p(lambda v: v in allowed)
+        return getattr(match, fact) & check
 
     def patterns(conditions: Iterable[Condition], tolerant: bool) -> list[Any]:
         """One Answers pattern for the input conditions, one Inferred pattern per derived condition."""
         fields, out = {}, []
         for c in conditions:
-            check = p(test(c.allowed, tolerant))
+            check = test(c.fact, c.allowed, tolerant)
             if c.fact in kb.facts:
-                fields[c.fact] = getattr(match, c.fact) & check
+                fields[c.fact] = check
             else:
-                out.append(Inferred(id=c.fact, value=getattr(match, c.fact) & check))
+                out.append(Inferred(id=c.fact, value=check))
         return ([Answers(**fields)] if fields else []) + out
 
     def settle(engine: Any, fact: str, value: str | None, rule: str | None) -> None:
