@@ -115,6 +115,19 @@ class ListOf(Validator):
         return INVALID if any(v is INVALID for v in items) else items
 
 
+class Regex(Validator):
+    """A regular expression that compiles."""
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if Str().check(value, ctx, place) is INVALID:
+            return INVALID
+        try:
+            re.compile(value)
+        except re.error as exc:
+            return ctx.fail(place, f"not a valid regular expression: {exc}")
+        return value
+
+
 class StrOrList(Validator):
     """One string or a non-empty list of strings; returned as a tuple of strings."""
 
@@ -185,7 +198,7 @@ FACTS = Table(
                     "values": ListOf(VALUE, min_len=2),
                     "free_text": Bool(),
                     "synonyms": MapOf(ListOf(Str())),
-                    "patterns": MapOf(ListOf(Str())),
+                    "patterns": MapOf(ListOf(Regex())),
                     "ask_if": CONDITIONS,
                 },
             ),

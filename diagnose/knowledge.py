@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -38,15 +37,15 @@ __all__ = ["DEFAULT_PATH", "load"]
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge"
 """The knowledge base shipped with the package."""
 
-_FILES = (
-    "meta.toml",
-    "facts.toml",
-    "derived.toml",
-    "channels.toml",
-    "checks.toml",
-    "fallback.toml",
-    "replies.toml",
-)
+_FILES = {
+    "meta.toml": schema.META,
+    "facts.toml": schema.FACTS,
+    "derived.toml": schema.DERIVED,
+    "channels.toml": schema.CHANNELS,
+    "checks.toml": schema.CHECKS,
+    "fallback.toml": schema.FALLBACK,
+    "replies.toml": schema.REPLIES,
+}
 
 
 def load(path: str | Path | None = None) -> KnowledgeBase:
@@ -87,6 +86,11 @@ class _Loader:
     def fail(self, file: str, place: str, message: str) -> None:
         self.problems.append(Problem(file, place, message))
 
+    def missing(self, file: str, place: str, message: str, name: str, known: Iterable[str]) -> None:
+        """Report a reference to something undefined, with the nearest defined name when there is one."""
+        hint = nearest(name, known)
+        self.fail(file, place, message + (f"; did you mean {hint!r}?" if hint else ""))
+
     def read(self, rel: str, shape: schema.Validator) -> Any:
         """Parse one TOML file and check it against its schema; INVALID when it cannot be used."""
         path = self.root / rel
@@ -107,27 +111,13 @@ class _Loader:
         if not self.root.is_dir():
             self.fail(str(self.root), "", "knowledge directory not found")
             return None
-        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw = (
-            self.read(name, shape)
-            for name, shape in zip(
-                _FILES,
-                (
-                    schema.META,
-                    schema.FACTS,
-                    schema.DERIVED,
-                    schema.CHANNELS,
-                    schema.CHECKS,
-                    schema.FALLBACK,
-                    schema.REPLIES,
-                ),
-            )
-        )
+        raw = {name: self.read(name, shape) for name, shape in _FILES.items()}
+        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw = raw.values()
         cause_files = sorted((self.root / "causes").glob("*.toml"))
         if not cause_files:
             self.fail("causes/", "", "no cause files found")
         causes_raw = [(f"causes/{p.name}", self.read(f"causes/{p.name}", schema.CAUSE)) for p in cause_files]
-        parts = (meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw)
-        if any(x is schema.INVALID for x in parts):
+        if any(x is schema.INVALID for x in raw.values()):
             return None
 
         facts = self.build_facts(facts_raw["fact"])
@@ -145,15 +135,15 @@ class _Loader:
         derived = {d["id"]: self.build_derived(d, {**facts, **stubs}) for d in derived_order}
         vocabulary: dict[str, Fact | Derived] = {**facts, **derived}
         causes: dict[str, Cause] = {}
-        for rel, raw in causes_raw:
-            if raw is schema.INVALID:
+        for rel, data in causes_raw:
+            if data is schema.INVALID:
                 continue
-            if raw["id"] != Path(rel).stem:
-                self.fail(rel, "id", f"{raw['id']!r} must match the file name {Path(rel).stem!r}")
-            if raw["id"] in causes:
-                self.fail(rel, "id", f"duplicate cause id {raw['id']!r}")
+            if data["id"] != Path(rel).stem:
+                self.fail(rel, "id", f"{data['id']!r} must match the file name {Path(rel).stem!r}")
+            if data["id"] in causes:
+                self.fail(rel, "id", f"duplicate cause id {data['id']!r}")
                 continue
-            causes[raw["id"]] = self.build_cause(rel, raw, vocabulary, channels)
+            causes[data["id"]] = self.build_cause(rel, data, vocabulary, channels)
         self.cross_check_causes(causes, vocabulary)
         warnings = self.build_checks("warning", checks_raw.get("warning", ()), vocabulary)
         notes = self.build_checks("note", checks_raw.get("note", ()), vocabulary)
@@ -173,12 +163,7 @@ class _Loader:
             notes=_freeze(notes),
             channels=_freeze(channels),
             fallback=fallback,
-            replies=Replies(
-                dont_know=replies_raw["dont_know"],
-                yes=replies_raw["yes"],
-                no=replies_raw["no"],
-                negations=replies_raw.get("negations", ()),
-            ),
+            replies=Replies(**{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations")}),
         )
 
     # -- facts, channels, derived facts ------------------------------------------------------------------
@@ -202,18 +187,7 @@ class _Loader:
             for section, table in (("synonyms", synonyms), ("patterns", patterns)):
                 for key in table:
                     if key not in ids:
-                        hint = nearest(key, ids)
-                        self.fail(
-                            "facts.toml",
-                            f"{place}.{section}.{key}",
-                            "not a value of this fact" + (f"; did you mean {hint!r}?" if hint else ""),
-                        )
-            for key, regexes in patterns.items():
-                for j, regex in enumerate(regexes, 1):
-                    try:
-                        re.compile(regex)
-                    except re.error as exc:
-                        self.fail("facts.toml", f"{place}.patterns.{key}[{j}]", f"not a valid regular expression: {exc}")
+                        self.missing("facts.toml", f"{place}.{section}.{key}", "not a value of this fact", key, ids)
             values = tuple(
                 Value(v["id"], _text(v), tuple(synonyms.get(v["id"], ())), tuple(patterns.get(v["id"], ())))
                 for v in raw_values
@@ -297,21 +271,15 @@ class _Loader:
         for fact_id, allowed in raw.items():
             fact = vocabulary.get(fact_id)
             if fact is None:
-                hint = nearest(fact_id, vocabulary)
-                self.fail(file, f"{place}.{fact_id}", "unknown fact" + (f"; did you mean {hint!r}?" if hint else ""))
+                self.missing(file, f"{place}.{fact_id}", "unknown fact", fact_id, vocabulary)
                 continue
             if isinstance(fact, Fact) and fact.free_text:
                 self.fail(file, f"{place}.{fact_id}", "free-text facts cannot be used in conditions")
                 continue
             for value in allowed:
                 if value not in fact.allowed:
-                    hint = nearest(value, fact.allowed)
-                    self.fail(
-                        file,
-                        f"{place}.{fact_id}",
-                        f"{value!r} is not a value of {fact_id}"
-                        + (f"; did you mean {hint!r}?" if hint else f" (allowed: {', '.join(fact.allowed)})"),
-                    )
+                    what = f"{value!r} is not a value of {fact_id} (allowed: {', '.join(fact.allowed)})"
+                    self.missing(file, f"{place}.{fact_id}", what, value, fact.allowed)
             out.append(Condition(fact_id, frozenset(allowed)))
         return tuple(out)
 
@@ -321,8 +289,7 @@ class _Loader:
         out = []
         for i, cid in enumerate(ids, 1):
             if cid not in channels:
-                hint = nearest(cid, channels)
-                self.fail(file, f"{place}[{i}]", f"unknown channel {cid!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+                self.missing(file, f"{place}[{i}]", f"unknown channel {cid!r}", cid, channels)
             else:
                 out.append(channels[cid])
         return tuple(out)
@@ -383,8 +350,7 @@ class _Loader:
             rel = f"causes/{cause.id}.toml"
             for i, other in enumerate(cause.excludes, 1):
                 if other not in causes:
-                    hint = nearest(other, causes)
-                    self.fail(rel, f"excludes[{i}]", f"unknown cause {other!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+                    self.missing(rel, f"excludes[{i}]", f"unknown cause {other!r}", other, causes)
             for i, ex in enumerate(cause.examples, 1):
                 place = f"example[{i}] ({ex.name})"
                 if ex.name in names:
@@ -393,15 +359,12 @@ class _Loader:
                 for fact_id, value in ex.facts.items():
                     fact = inputs.get(fact_id)
                     if fact is None:
-                        hint = nearest(fact_id, inputs)
-                        self.fail(rel, f"{place}.facts.{fact_id}", "unknown fact" + (f"; did you mean {hint!r}?" if hint else ""))
+                        self.missing(rel, f"{place}.facts.{fact_id}", "unknown fact", fact_id, inputs)
                     elif not fact.free_text and value not in fact.allowed:
-                        hint = nearest(value, fact.allowed)
-                        self.fail(rel, f"{place}.facts.{fact_id}", f"{value!r} is not allowed" + (f"; did you mean {hint!r}?" if hint else ""))
+                        self.missing(rel, f"{place}.facts.{fact_id}", f"{value!r} is not allowed", value, fact.allowed)
                 for other in (*ex.expect, *ex.absent):
                     if other not in causes:
-                        hint = nearest(other, causes)
-                        self.fail(rel, place, f"unknown cause {other!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+                        self.missing(rel, place, f"unknown cause {other!r}", other, causes)
 
     def build_checks(
         self, kind: str, raw: Iterable[Mapping[str, Any]], vocabulary: Mapping[str, Fact | Derived]
@@ -414,8 +377,8 @@ class _Loader:
                 continue
             for j, fact_id in enumerate(c.get("recheck", ()), 1):
                 if fact_id not in vocabulary or not isinstance(vocabulary[fact_id], Fact):
-                    hint = nearest(fact_id, [k for k, v in vocabulary.items() if isinstance(v, Fact)])
-                    self.fail("checks.toml", f"{place}.recheck[{j}]", f"unknown fact {fact_id!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+                    inputs = [k for k, v in vocabulary.items() if isinstance(v, Fact)]
+                    self.missing("checks.toml", f"{place}.recheck[{j}]", f"unknown fact {fact_id!r}", fact_id, inputs)
             rules = tuple(
                 Rule(
                     f"{c['id']}#{j}",

@@ -95,3 +95,11 @@ class TestLoad:
         """A knowledge directory that does not exist is a KnowledgeError, not an OSError."""
         with pytest.raises(KnowledgeError, match="not found"):
             diagnose.load_knowledge(tmp_path / "nowhere")
+
+    def test_bad_pattern_is_refused(self, kb_copy: Path) -> None:
+        """A prefill pattern that is not a valid regular expression is reported at its place."""
+        _replace(kb_copy / "facts.toml", 'paid_family_premium = ["(个人账户', 'paid_family_premium = ["((个人账户')
+        with pytest.raises(KnowledgeError) as info:
+            diagnose.load_knowledge(kb_copy)
+        assert any("patterns.paid_family_premium[1]" in p.place and "regular expression" in p.message
+                   for p in info.value.problems)
