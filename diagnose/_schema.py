@@ -123,8 +123,8 @@ class Regex(Validator):
             return INVALID
         try:
             re.compile(value)
-        except re.error as exc:
-            return ctx.fail(place, f"not a valid regular expression: {exc}")
+        except (re.error, OverflowError, RecursionError) as exc:  # huge repeats and deep nesting too
+            return ctx.fail(place, f"not a valid regular expression: {exc or type(exc).__name__}")
         return value
 
 

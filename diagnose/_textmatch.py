@@ -109,7 +109,7 @@ class TextMatcher:
             return choose
         if norm in self._dont_know or norm == "0":
             return Reply("dont_know", fact.id, None)
-        if norm.isdigit():
+        if norm.isascii() and norm.isdigit():  # not "²" or "①", which int() refuses
             n = int(norm)
             return Reply("answer", fact.id, fact.allowed[n - 1]) if 1 <= n <= len(fact.values) else choose
         for value in fact.values:

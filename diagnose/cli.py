@@ -48,6 +48,8 @@ def _read_answers(path: str | None, sets: Sequence[str]) -> dict[str, Any]:
             raise InputError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})", fact="") from exc
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: not UTF-8 text", fact="") from exc
+        except (ValueError, RecursionError) as exc:  # integers beyond Python's digit limit, absurd nesting
+            raise InputError(f"{path}: not a usable JSON answers file ({type(exc).__name__})", fact="") from exc
         if not isinstance(data, dict):
             raise InputError(f"{path}: expected a JSON object mapping fact id to value", fact="")
         answers.update(data)
@@ -64,7 +66,10 @@ def _check(argv: Sequence[str], out: Callable[[str], None]) -> int:
 
     p = argparse.ArgumentParser(prog="python -m diagnose check", description="Lint a knowledge directory.")
     p.add_argument("path", nargs="?", help="knowledge directory (default: the shipped one)")
-    args = p.parse_args(argv)
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) and EXIT_USAGE
     try:
         kb = load(args.path)
     except KnowledgeError as exc:

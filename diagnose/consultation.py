@@ -165,7 +165,7 @@ class Consultation:
         if pending is not None and (not isinstance(pending, str) or pending not in kb.facts):
             raise StateError(f"'pending' must be a fact id or null, not {pending!r}")
         prefilled = data.get("prefilled", [])
-        if not isinstance(prefilled, list) or any(p not in consultation._answers for p in prefilled):
+        if not isinstance(prefilled, list) or any(not isinstance(p, str) or p not in consultation._answers for p in prefilled):
             raise StateError("'prefilled' must list answered facts")
         consultation._pending = pending
         consultation.prefilled = tuple(prefilled)

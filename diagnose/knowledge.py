@@ -102,6 +102,9 @@ class _Loader:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             self.fail(rel, "", f"not valid TOML: {exc}")
             return schema.INVALID
+        except RecursionError:
+            self.fail(rel, "", "not valid TOML: nested too deeply")
+            return schema.INVALID
         ctx = schema.Context(rel)
         data = shape.check(raw, ctx, "")
         self.problems.extend(ctx.problems)
