@@ -17,10 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import diagnose
-from diagnose.consultation import Consultation
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from questions import consult_examples  # noqa: E402
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -77,16 +79,7 @@ def main() -> None:
         n += len(examples)
     rows.append(("repeated answer sets (cache)", f"{n / (time.perf_counter() - start):,.0f} /s", ">= 50,000 /s"))
 
-    latencies: list[float] = []
-    for ex in examples:
-        c = Consultation(cached)
-        while True:
-            start = time.perf_counter()
-            q = c.next_question()
-            latencies.append(time.perf_counter() - start)
-            if q is None:
-                break
-            c.answer(q.id, ex.get(q.id))
+    _, latencies = consult_examples(cached)
     rows.append((
         "next question p50 / p99",
         f"{percentile(latencies, 0.5) * 1e3:.2f} / {percentile(latencies, 0.99) * 1e3:.2f} ms",

@@ -15,13 +15,14 @@ import diagnose
 from diagnose.consultation import Consultation
 
 
-def main() -> None:
+def consult_examples(diagnoser: diagnose.Diagnoser | None = None) -> tuple[list[tuple[int, str]], list[float]]:
+    """Run a consultation per example case; return (questions asked, case name) and every next_question time."""
     kb = diagnose.load_knowledge()
     counts: list[tuple[int, str]] = []
     latencies: list[float] = []
     for cause in kb.causes.values():
         for example in cause.examples:
-            c = Consultation()
+            c = Consultation(diagnoser)
             asked = 0
             while True:
                 start = time.perf_counter()
@@ -32,6 +33,11 @@ def main() -> None:
                 c.answer(question.id, example.facts.get(question.id))
                 asked += 1
             counts.append((asked, example.name))
+    return counts, latencies
+
+
+def main() -> None:
+    counts, latencies = consult_examples()
     numbers = [n for n, _ in counts]
     latencies.sort()
     worst = max(counts)

@@ -58,13 +58,11 @@ class Planner:
         self._warnings = [
             (w.id, [tuple((c.fact, c.allowed) for c in r.when) for r in w.rules]) for w in kb.warnings.values()
         ]
-        inputs: dict[str, frozenset[str]] = {}
+        inputs: dict[str, frozenset[str]] = {}  # derived fact -> the input facts it is inferred from
         for d in kb.derived.values():
             inputs[d.id] = frozenset(
                 f for r in d.rules for c in r.when for f in (inputs.get(c.fact) or {c.fact})
             )
-        self.inputs_of = inputs
-        """Derived fact -> the input facts it is inferred from, through any depth of derived facts."""
         self.cause_inputs = {
             c.id: frozenset(f for r in c.rules for cond in r.conditions for f in inputs.get(cond.fact, {cond.fact}))
             for c in kb.causes.values()

@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
         # rich costs tens of milliseconds to import: only the rendering paths pay for it.
         from rich.console import Console
 
-        from . import _terminal
+        from . import _cli_ui
 
         console = console or Console(highlight=False)
 
@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
     if interactive:
         console.print(s["welcome"], style="bold")
         try:
-            _terminal.ask_loop(consultation, console, read or (lambda prompt: console.input(prompt)), lang)
+            _cli_ui.ask_loop(consultation, console, read or (lambda prompt: console.input(prompt)), lang)
         except EOFError:
             console.print("\n" + s["input_ended"], style="yellow")
         except KeyboardInterrupt:
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
         if args.json:
             sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
         else:
-            _terminal.render(console, result, lang, diagnoser.kb)
+            _cli_ui.render(console, result, lang, diagnoser.kb)
     if args.save:
         try:
             Path(args.save).write_text(to_markdown(diagnoser.kb, consultation.answers, result, lang), encoding="utf-8")

@@ -99,11 +99,8 @@ class _Loader:
             return schema.INVALID
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            self.fail(rel, "", f"not valid TOML: {exc}")
-            return schema.INVALID
-        except RecursionError:
-            self.fail(rel, "", "not valid TOML: nested too deeply")
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            self.fail(rel, "", f"not valid TOML: {exc or 'nested too deeply'}")
             return schema.INVALID
         ctx = schema.Context(rel)
         data = shape.check(raw, ctx, "")
