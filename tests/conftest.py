@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,3 +24,11 @@ def kb_copy(tmp_path: Path) -> Path:
     target = tmp_path / "knowledge"
     shutil.copytree(diagnose.load_knowledge().path, target)
     return target
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how much of the answer space the exhaustive verification checked, even under -q."""
+    exhaustive = sys.modules.get("test_exhaustive")
+    summary = getattr(exhaustive, "SUMMARY", None)
+    if summary:
+        terminalreporter.write_line(f"exhaustive verification: {summary}")
