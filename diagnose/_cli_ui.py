@@ -9,11 +9,12 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
+from rich.tree import Tree
 from rich.text import Text as RichText
 
 from ._strings import STRINGS
 from .consultation import Consultation, Question
-from .diagnosis import CauseResult, Diagnosis
+from .diagnosis import CauseResult, Diagnosis, Reason
 from .model import Channel, KnowledgeBase, Text
 
 __all__ = ["ask_loop", "render"]
@@ -58,7 +59,8 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
             key = line.strip().lower()
             if key in _WHY:
                 lines = consultation.why(question.id).render(lang, titles)
-                console.print(Panel("\n".join(lines), title=s["why_title"], title_align="left", border_style="cyan"))
+                rows = [("•", _t(line, lang), "") for line in lines]
+                console.print(Panel(_items(rows), title=s["why_title"], title_align="left", border_style="cyan"))
                 continue
             if key in _BACK:
                 if consultation.answers:
@@ -109,20 +111,26 @@ def _heading(text: str) -> RichText:
     return RichText(text, style="bold")
 
 
-def _how(cause: CauseResult, lang: str, kb: KnowledgeBase) -> Table:
-    """The HOW explanation as an indented tree; a fact already shown higher up is not repeated."""
-    rows: list[tuple[str, str, str]] = []
+def _how(cause: CauseResult, lang: str, kb: KnowledgeBase) -> Tree:
+    """The HOW explanation as a tree: each inferred fact above the answers it came from, none repeated."""
+    s = STRINGS[lang]
+    tree = Tree(_heading(s["how"]), guide_style="dim")
     seen: set[tuple[str, str]] = set()
+
+    def add(node: Tree, reason: Reason, depth: int) -> None:
+        if (reason.fact, reason.value) in seen:
+            return
+        seen.add((reason.fact, reason.value))
+        child = node.add(RichText(_t(reason.describe(lang), lang), style="dim" if depth else ""))
+        for inner in reason.because:
+            add(child, inner, depth + 1)
+
     for top in cause.because:
-        for depth, reason in top.walk():
-            if (reason.fact, reason.value) in seen:
-                continue
-            seen.add((reason.fact, reason.value))
-            rows.append(("  " * depth + "•", _t(reason.describe(lang), lang), "dim" if depth else ""))
+        add(tree, top, 0)
     if cause.unknown:
         names = ", ".join(_txt(kb.describe(f).label, lang) for f in cause.unknown)
-        rows.append(("?", f"{STRINGS[lang]['still_unknown']}: {names}", "italic"))
-    return _items(rows)
+        tree.add(RichText(f"{s['still_unknown']}: {names}", style="italic"))
+    return tree
 
 
 def _cause_panel(cause: CauseResult, lang: str, kb: KnowledgeBase, *, brief: bool) -> Panel:
@@ -132,7 +140,7 @@ def _cause_panel(cause: CauseResult, lang: str, kb: KnowledgeBase, *, brief: boo
     parts: list[RenderableType] = [RichText(_txt(c.explanation, lang))]
     if c.regional_note is not None:
         parts.append(RichText(f"⚠ {s['regional']}{'：' if lang == 'zh' else ': '}{_txt(c.regional_note, lang)}", style="yellow"))
-    parts += [_heading(s["how"]), _how(cause, lang, kb)]
+    parts.append(_how(cause, lang, kb))
     parts += [_heading(s["verify"]), _items([("•", _txt(t, lang), "") for t in c.verify])]
     if not brief:
         parts += [_heading(s["steps"]), _items([(f"{i}.", _txt(t, lang), "") for i, t in enumerate(c.steps, 1)])]

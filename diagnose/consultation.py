@@ -84,10 +84,10 @@ class Why:
                 if ids:
                     names = ("、" if zh else "; ").join(title[i].get(lang) for i in ids[:3])
                     if len(ids) > 3:
-                        names += f"等{len(ids)}个原因" if zh else f" and {len(ids) - 3} more"
+                        names += f"……（共{len(ids)}个）" if zh else f" and {len(ids) - 3} more"
                     parts.append(f"{label[0] if zh else label[1]}{'：' if zh else ': '}{names}")
             answer = self.fact.value(effect.value).label.get(lang)
-            lines.append(f"{answer} → " + (("；" if zh else ". ").join(parts)))
+            lines.append(answer + ("：" if zh else ": ") + ("；" if zh else ". ").join(parts))
         return lines
 
 
