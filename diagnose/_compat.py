@@ -31,4 +31,5 @@ def import_experta() -> ModuleType:
                 if handler not in handlers:
                     root.removeHandler(handler)
             root.setLevel(level)
-        return experta
+        module: ModuleType = experta
+        return module

@@ -52,7 +52,8 @@ class Planner:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self._derived = [
-            (d.id, [(r.value, tuple((c.fact, c.allowed) for c in r.when)) for r in d.rules]) for d in kb.derived.values()
+            (d.id, [(r.value or "", tuple((c.fact, c.allowed) for c in r.when)) for r in d.rules])
+            for d in kb.derived.values()
         ]
         self._causes = [(c.id, [_conds(r) for r in c.rules]) for c in kb.causes.values()]
         self._warnings = [

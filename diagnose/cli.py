@@ -93,7 +93,10 @@ def _check(argv: Sequence[str], out: Callable[[str], None]) -> int:
 def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None = None, console: Any = None) -> int:
     """Run the command line and return its exit code. `read` and `console` are injectable for tests."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    err = lambda line: print(line, file=sys.stderr)  # noqa: E731
+
+    def err(line: str) -> None:
+        print(line, file=sys.stderr)
+
     if argv[:1] == ["check"]:
         return _check(argv[1:], print)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -48,7 +49,7 @@ _FILES = {
 }
 
 
-def load(path: str | Path | None = None) -> KnowledgeBase:
+def load(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     """Load, validate and cross-check the knowledge directory at `path` (the shipped one by default).
 
     Raises:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from .errors import DiagnoseError, Problem
-from .model import Condition, KnowledgeBase, Rule
+from .model import Cause, Check, Condition, Derived, KnowledgeBase, Rule
 
 if TYPE_CHECKING:
     from .api import Diagnoser
@@ -126,7 +126,7 @@ def _witness(kb: KnowledgeBase, *rules: Rule) -> dict[str, str] | None:
 
 
 def _unreachable(kb: KnowledgeBase) -> Iterator[Problem]:
-    owners = [*kb.causes.values(), *kb.warnings.values(), *kb.notes.values()]
+    owners: list[Cause | Check] = [*kb.causes.values(), *kb.warnings.values(), *kb.notes.values()]
     for owner in owners:
         dead = [r for r in owner.rules if _witness(kb, r) is None]
         for rule in dead:
@@ -149,7 +149,12 @@ def _subsumed(kb: KnowledgeBase) -> Iterator[Problem]:
     For a cause, the looser rule must also read every `when` fact of the stricter one as a signal, so that it is
     possible whenever the stricter one is: only then does the stricter rule add nothing in three-valued logic.
     """
-    owners = [*kb.derived.values(), *kb.causes.values(), *kb.warnings.values(), *kb.notes.values()]
+    owners: list[Derived | Cause | Check] = [
+        *kb.derived.values(),
+        *kb.causes.values(),
+        *kb.warnings.values(),
+        *kb.notes.values(),
+    ]
     for owner in owners:
         rules = owner.rules
         for j, strict in enumerate(rules):
