@@ -327,4 +327,4 @@ class TestFullSpace:
     def test_planner_agrees_with_the_reference(self, full_run: Findings) -> None:
         """Over every combination of each rule's input cone, the planner agrees with the reference."""
         assert not full_run.planner, full_run.report(full_run.planner)
-        assert full_run.checked > 50_000, SUMMARY
+        assert full_run.checked > 10_000, SUMMARY  # a floor: the enumeration did not quietly shrink to nothing
