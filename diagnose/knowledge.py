@@ -35,8 +35,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 __all__ = ["DEFAULT_PATH", "load"]
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge"
-"""The knowledge base shipped with the package."""
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge"  # knowledge/ in a source checkout
 
 _FILES = {
     "meta.toml": schema.META,
