@@ -21,22 +21,6 @@ __all__ = ["ask_loop", "render"]
 
 _BACK = {"b", "back", "返回", "上一题"}
 _WHY = {"?", "？", "为什么", "why"}
-_DONT_KNOW = {"0", "不知道", "不清楚", "dk", "don't know", "dont know"}
-
-
-def _parse(question: Question, line: str) -> str | None:
-    """Map a typed line to a value id; "" for don't know. Raises ValueError when it cannot."""
-    text = line.strip()
-    if text.lower() in _DONT_KNOW:
-        return ""
-    if text.isdigit() and 1 <= int(text) <= len(question.choices):
-        return question.choices[int(text) - 1].id
-    for choice in question.choices:
-        if text.lower() in (choice.id, choice.label.zh.lower(), choice.label.en.lower()):
-            return choice.id
-    raise ValueError(text)
-
-
 def _show_question(console: Console, question: Question, number: int, lang: str) -> None:
     s = STRINGS[lang]
     body = RichText()
@@ -69,12 +53,10 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
                 else:
                     console.print(s["at_start"])
                 break
-            try:
-                value = _parse(question, line)
-            except ValueError:
+            # The same reading as a helpdesk bot's: numbers, 0/不知道, labels, synonyms, 是/没有.
+            if consultation.answer_text(line).kind == "choose":
                 console.print(s["invalid_choice"].format(text=line.strip(), n=len(question.choices)), style="yellow")
                 continue
-            consultation.answer(question.id, value or None)
             break
     console.print(s["no_questions"], style="dim")
 

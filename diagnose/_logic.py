@@ -64,6 +64,8 @@ class Planner:
             inputs[d.id] = frozenset(
                 f for r in d.rules for c in r.when for f in (inputs.get(c.fact) or {c.fact})
             )
+        self.fact_order = {f: i for i, f in enumerate(kb.facts)}
+        """Input fact -> its place in facts.toml, the question order used to break ties."""
         self.cause_inputs = {
             c.id: frozenset(f for r in c.rules for cond in r.conditions for f in inputs.get(cond.fact, {cond.fact}))
             for c in kb.causes.values()

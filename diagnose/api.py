@@ -64,6 +64,7 @@ class Diagnoser:
         self.kb = kb
         self._engine = Engine(kb)
         self._rules = {r.id: r for r in kb.rules()}
+        self._position = {rule_id: i for i, rule_id in enumerate(self._rules)}
         self.planner = Planner(kb)
         """Reads the rule structure directly, for choosing questions fast (see diagnose._logic)."""
         self._matcher: TextMatcher | None = None
@@ -80,7 +81,7 @@ class Diagnoser:
 
     def _diagnose(self, key: tuple[tuple[str, str], ...]) -> Diagnosis:
         answers = dict(key)
-        return _diagnosis.build(self.kb, answers, self._engine.run(answers), self._rules)
+        return _diagnosis.build(self.kb, answers, self._engine.run(answers), self._rules, self._position)
 
     def diagnose(self, facts: Mapping[str, str | None]) -> Diagnosis:
         """Diagnose validated `facts`; see `diagnose.diagnose`."""

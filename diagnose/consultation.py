@@ -265,7 +265,7 @@ class Consultation:
         candidates = {f for c in focus for f in self._planner.cause_inputs[c]} - set(self._answers)
         before = now.signature()
         best: tuple[float, int, str] | None = None
-        order = {f: i for i, f in enumerate(self.kb.facts)}
+        order = self._planner.fact_order
         for fact_id in candidates:
             fact = self.kb.facts[fact_id]
             if not all(known.get(cond.fact) in cond.allowed for cond in fact.ask_if):

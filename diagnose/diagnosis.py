@@ -214,12 +214,18 @@ def _value_of(fact: str, inference: Inference) -> str:
     return value
 
 
-def build(kb: KnowledgeBase, answers: Mapping[str, str], inference: Inference, rules: Mapping[str, Rule]) -> Diagnosis:
+def build(
+    kb: KnowledgeBase,
+    answers: Mapping[str, str],
+    inference: Inference,
+    rules: Mapping[str, Rule],
+    position: Mapping[str, int],
+) -> Diagnosis:
     """Turn one engine run into a Diagnosis: best status per cause, ranked, with reasons.
 
-    `rules` maps every rule id of `kb` to its rule, in the knowledge base's order (kb.rules()).
+    `rules` maps every rule id of `kb` to its rule, and `position` gives its place in kb.rules(); both are built
+    once per knowledge base (see Diagnoser).
     """
-    position = {rule_id: i for i, rule_id in enumerate(rules)}
     # experta fires rules of equal salience in no fixed order, so ties go to the rule written first: the same
     # answers always give the same explanation.
     best: dict[str, Outcome] = {}

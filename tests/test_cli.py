@@ -75,6 +75,14 @@ class TestScripted:
         assert out.count("没看懂") == 2
         assert out.count("问题 1") == 1  # the panel is not redrawn; the prompt repeats
 
+    def test_words_are_understood(self) -> None:
+        """Typed words work like numbers: '一直是0', then '新农合', settle a resident-insurance case."""
+        console, buf = _console()
+        _, read = _script("一直是0", "新农合")
+        assert main([], read=read, console=console) == 0
+        out = buf.getvalue()
+        assert "没看懂" not in out and "城乡居民医保不设个人账户" in out
+
     def test_back_and_why(self) -> None:
         """'?' shows WHY, 'b' goes back one question, and the consultation carries on."""
         console, buf = _console()
