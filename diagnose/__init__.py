@@ -6,7 +6,7 @@ never touches the network and leaves the host's logging configuration alone.
 
 from .api import Diagnoser, diagnose, extract_facts, load_knowledge
 from .consultation import Consultation, Effect, Question, Reply, Why
-from .diagnosis import CauseResult, Diagnosis, Message, Reason
+from .diagnosis import CauseResult, Diagnosis, Evidence, Message, Reason
 from .errors import (
     ConsultationError,
     DiagnoseError,
@@ -26,6 +26,7 @@ __all__ = [
     "Diagnoser",
     "Diagnosis",
     "Effect",
+    "Evidence",
     "InputError",
     "InvalidValueError",
     "KnowledgeBase",

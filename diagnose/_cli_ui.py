@@ -12,9 +12,9 @@ from rich.table import Table
 from rich.tree import Tree
 from rich.text import Text as RichText
 
-from ._strings import STRINGS
+from ._strings import STRENGTHS, STRINGS
 from .consultation import Consultation, Question
-from .diagnosis import CauseResult, Diagnosis, Reason
+from .diagnosis import CauseResult, Diagnosis, Evidence
 from .model import Channel, KnowledgeBase, Text
 
 __all__ = ["ask_loop", "render"]
@@ -93,36 +93,41 @@ def _heading(text: str) -> RichText:
     return RichText(text, style="bold")
 
 
-def _how(cause: CauseResult, lang: str, kb: KnowledgeBase) -> Tree:
-    """The HOW explanation as a tree: each inferred fact above the answers it came from, none repeated."""
+def _evidence_line(item: Evidence, lang: str) -> str:
+    """One signal as a line: direction and weight, then the answers behind it."""
+    s = STRINGS[lang]
+    sep = "；" if lang == "zh" else "; "
+    facts = sep.join(r.describe(lang) for r in item.because if not r.derived) or sep.join(
+        r.describe(lang) for r in item.because
+    )
+    strength = STRENGTHS[lang].get(item.strength, item.strength)
+    if lang == "zh":
+        return f"{s[item.direction]}（{strength}，{item.weight:+.1f}）：{facts}"
+    return f"{s[item.direction]} ({strength}, {item.weight:+.1f}): {facts}"
+
+
+def _how(cause: CauseResult, lang: str) -> Tree:
+    """The HOW explanation as a tree: each signal that moved the cause, with the answers and inferences behind it."""
     s = STRINGS[lang]
     tree = Tree(_heading(s["how"]), guide_style="dim")
-    seen: set[tuple[str, str]] = set()
-
-    def add(node: Tree, reason: Reason, depth: int) -> None:
-        if (reason.fact, reason.value) in seen:
-            return
-        seen.add((reason.fact, reason.value))
-        child = node.add(RichText(_t(reason.describe(lang), lang), style="dim" if depth else ""))
-        for inner in reason.because:
-            add(child, inner, depth + 1)
-
-    for top in cause.because:
-        add(tree, top, 0)
-    if cause.unknown:
-        names = ", ".join(_txt(kb.describe(f).label, lang) for f in cause.unknown)
-        tree.add(RichText(f"{s['still_unknown']}: {names}", style="italic"))
+    for item in cause.evidence:
+        node = tree.add(RichText(_t(_evidence_line(item, lang), lang), style="" if item.weight > 0 else "dim"))
+        for reason in item.because:
+            if reason.derived:
+                for depth, inner in reason.walk():
+                    if depth:
+                        node.add(RichText(_t(inner.describe(lang), lang), style="dim"))
     return tree
 
 
-def _cause_panel(cause: CauseResult, lang: str, kb: KnowledgeBase, *, brief: bool) -> Panel:
+def _cause_panel(cause: CauseResult, lang: str, *, brief: bool) -> Panel:
     """One cause: what it is, how we got there, how to check, and (unless brief) what to do and whom to call."""
     s = STRINGS[lang]
     c = cause.cause
     parts: list[RenderableType] = [RichText(_txt(c.explanation, lang))]
     if c.regional_note is not None:
         parts.append(RichText(f"⚠ {s['regional']}{'：' if lang == 'zh' else ': '}{_txt(c.regional_note, lang)}", style="yellow"))
-    parts.append(_how(cause, lang, kb))
+    parts.append(_how(cause, lang))
     parts += [_heading(s["verify"]), _items([("•", _txt(t, lang), "") for t in c.verify])]
     if not brief:
         parts += [_heading(s["steps"]), _items([(f"{i}.", _txt(t, lang), "") for i, t in enumerate(c.steps, 1)])]
@@ -131,25 +136,25 @@ def _cause_panel(cause: CauseResult, lang: str, kb: KnowledgeBase, *, brief: boo
             _items([("☎", _contact(ch, lang), "") for ch in c.contacts]),
             RichText(f"{s['sources']}: " + ("；" if lang == "zh" else "; ").join(c.sources), style="dim"),
         ]
-    status = s["status_confirmed"] if cause.status == "confirmed" else s["status_possible"]
-    style = "green" if cause.status == "confirmed" else "yellow"
-    return Panel(Group(*parts), title=f"[{style}]{status}[/] {_txt(c.title, lang)}", title_align="left", border_style=style)
+    style = "green" if cause.status in ("confirmed", "likely") else "yellow"
+    title = f"[{style}]{_txt(cause.strength, lang)}[/] {_txt(c.title, lang)}"
+    return Panel(Group(*parts), title=title, title_align="left", border_style=style)
 
 
 def render(console: Console, result: Diagnosis, lang: str, kb: KnowledgeBase) -> None:
-    """Print a diagnosis the way a person wants to read it: confirmed causes, then possible ones."""
+    """Print a diagnosis the way a person wants to read it: the most likely cause in full, the other main causes
+    briefly, then one line for each cause also worth checking."""
     s = STRINGS[lang]
     for message in result.warnings:
         console.print(Panel(_txt(message.text, lang), title=s["warnings"], title_align="left", border_style="red"))
-    # With a confirmed cause in hand, possible ones are shown briefly: what to check, not the full remedy.
-    for heading, group, brief in (
-        (s["confirmed"], result.confirmed, False),
-        (s["possible"], result.possible, bool(result.confirmed)),
-    ):
-        if group:
-            console.print(Rule(heading))
-            for cause in group:
-                console.print(_cause_panel(cause, lang, kb, brief=brief))
+    if result.causes:
+        console.print(Rule(s["main"]))
+        for i, cause in enumerate(result.causes):
+            console.print(_cause_panel(cause, lang, brief=i > 0))
+    if result.also:
+        console.print(Rule(s["also"]))
+        rows = [("•", f"{_txt(c.title, lang)}（{_txt(c.strength, lang)}）" if lang == "zh" else f"{c.title.en} ({c.strength.en})", "") for c in result.also]
+        console.print(_items(rows))
     if result.fallback is not None:
         fb = result.fallback
         body = Group(

@@ -8,22 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from ._compiler import Outcome, compile_engine, input_fields
+from ._compiler import compile_engine, input_fields
 from .model import KnowledgeBase
+from .semantics import Inference
 
-__all__ = ["Engine", "Inference"]
-
-
-@dataclass(frozen=True, slots=True)
-class Inference:
-    """One run's result: every rule outcome, and each derived fact's value and the rule that set it."""
-
-    answers: Mapping[str, str | None]
-    outcomes: tuple[Outcome, ...]
-    derived: Mapping[str, tuple[str | None, str | None]]
+__all__ = ["Engine"]
 
 
 class Engine:
@@ -45,14 +36,14 @@ class Engine:
         """Infer from validated answers (missing or None means unknown)."""
         engine = self._instance()
         engine.reset()
-        engine.outcomes = []
+        engine.fired = set()
         engine.settled = set()
-        fields = {f: answers.get(f) for f in self._fields}
-        engine.declare(engine.Answers(**fields))
+        engine.declare(engine.Answers(**{f: answers.get(f) for f in self._fields}))
         engine.run()
         derived = {
             fact["id"]: (fact["value"], fact["rule"])
             for fact in engine.facts.values()
-            if isinstance(fact, engine.Inferred)
+            if isinstance(fact, engine.Inferred) and fact["value"] is not None
         }
-        return Inference(fields, tuple(engine.outcomes), derived)
+        known = {f: v for f, v in answers.items() if v is not None}
+        return Inference(known, derived, frozenset(engine.fired))

@@ -1,49 +1,50 @@
-"""Three-valued evaluation of the knowledge base's rule structure, for planning questions.
+"""What the consultation plans with: the evidence ranking in plain Python, and the value of each question.
 
-The consultation must weigh every candidate answer in well under 10 ms, far too often to run the experta
-engine each time, so it reads the same rules directly: the semantics of knowledge/README.md (a condition on an
-unknown fact is unknown; derived facts are set only by a rule that fully holds). The diagnosis itself always
-comes from the engine; tests check that the two agree.
+The consultation weighs every candidate answer many times per turn, far too often to run the experta engine
+each time, so it evaluates the same semantics (diagnose.semantics) directly. The diagnosis shown to the person
+always comes from the chosen back-end; tests check that the two agree.
+
+**Value of a question** (knowledge/README.md, "Choosing questions"). The causes still in play form a belief
+π_c ∝ e^score (the few most likely by name, the rest as one "other" share). An answer v to a question is as
+likely under cause c as its weights say: P(v | c) ∝ share(v) · e^(score_c(v) − score_c), where share(v) is how
+often people give that answer (the fact's `typical`) and score_c(v) the cause's score once v is known; an answer
+that defeats c has P(v | c) = 0. The value of asking is the expected information gain about π,
+H(π) − Σ_v P(v) H(π | v), times the chance that the person can answer (1 − the fact's `dont_know`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import KnowledgeBase, Rule
+from . import semantics
+from .model import KnowledgeBase
 
 __all__ = ["Planner", "Snapshot"]
 
-_Conds = tuple[tuple[str, frozenset[str]], ...]
+_FOCUS = 24
+"""How many of the most likely causes the belief names; the others share one "other" entry."""
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """Each cause's status ("confirmed", "possible" or None), the causes ruled out, and the warnings that hold.
+    """The ranking for some answers, and the warnings that hold."""
 
-    A cause with status None is either still open or ruled out (in `excluded`): every one of its rules has a
-    false condition.
-    """
-
-    causes: Mapping[str, str | None]
-    excluded: frozenset[str]
+    ranking: semantics.Ranking
     warnings: frozenset[str]
 
+    def signature(self) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+        """What a consultation compares: the main causes in order with their level, and the warnings."""
+        return tuple((s.cause, s.level.id) for s in self.ranking.main), self.warnings
+
     def state(self, cause: str) -> str:
-        """"confirmed", "possible", "open" or "excluded"."""
-        return self.causes[cause] or ("excluded" if cause in self.excluded else "open")
-
-    def signature(self) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
-        """What a consultation compares: reported causes with their status, and the warnings."""
-        return frozenset((c, s) for c, s in self.causes.items() if s), self.warnings
-
-
-def _conds(rule: Rule) -> tuple[_Conds, _Conds]:
-    return (
-        tuple((c.fact, c.allowed) for c in rule.given),
-        tuple((c.fact, c.allowed) for c in rule.when),
-    )
+        """The cause's level id when listed, "excluded" when defeated, else "open"."""
+        score = self.ranking.scores[cause]
+        if score.defeated_by is not None:
+            return "excluded"
+        return score.level.id if score.supported else "open"
 
 
 class Planner:
@@ -51,76 +52,70 @@ class Planner:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self._derived = [
-            (d.id, [(r.value or "", tuple((c.fact, c.allowed) for c in r.when)) for r in d.rules])
-            for d in kb.derived.values()
-        ]
-        self._causes = [(c.id, [_conds(r) for r in c.rules]) for c in kb.causes.values()]
-        self._warnings = [
-            (w.id, [tuple((c.fact, c.allowed) for c in r.when) for r in w.rules]) for w in kb.warnings.values()
-        ]
-        inputs: dict[str, frozenset[str]] = {}  # derived fact -> the input facts it is inferred from
-        for d in kb.derived.values():
-            inputs[d.id] = frozenset(
-                f for r in d.rules for c in r.when for f in (inputs.get(c.fact) or {c.fact})
-            )
         self.fact_order = {f: i for i, f in enumerate(kb.facts)}
         """Input fact -> its place in facts.toml, the question order used to break ties."""
-        self.cause_inputs = {
-            c.id: frozenset(f for r in c.rules for cond in r.conditions for f in inputs.get(cond.fact, {cond.fact}))
-            for c in kb.causes.values()
-        }
-        """Cause -> every input fact its rules read."""
+        self.cause_inputs = {c.id: semantics.cone(kb, (x for r in c.rules for x in r.when)) for c in kb.causes.values()}
+        """Cause -> every input fact its signals and defeaters read."""
 
-    def values(self, answers: Mapping[str, str]) -> dict[str, str]:
-        """Answers plus every derived fact that can be inferred from them."""
-        values = dict(answers)
-        for fact, rules in self._derived:
-            for value, when in rules:
-                if all(values.get(f) in allowed for f, allowed in when):
-                    values[fact] = value
-                    break
-        return values
+        self._scores = functools.lru_cache(maxsize=1 << 15)(self._scores_uncached)
 
     def snapshot(self, answers: Mapping[str, str]) -> Snapshot:
         """Evaluate every cause and warning for these answers."""
-        values = self.values(answers)
-        causes: dict[str, str | None] = {}
-        excluded = set()
-        for cause, rules in self._causes:
-            statuses = [_status(given, when, values) for given, when in rules]
-            if "confirmed" in statuses:
-                causes[cause] = "confirmed"
-            elif "possible" in statuses:
-                causes[cause] = "possible"
-            else:
-                causes[cause] = None
-                if all(s == "false" for s in statuses):
-                    excluded.add(cause)
-        warnings = frozenset(
-            w for w, rules in self._warnings if any(all(values.get(f) in a for f, a in r) for r in rules)
-        )
-        return Snapshot(causes, frozenset(excluded), warnings)
+        inference = semantics.infer(self.kb, answers)
+        warnings = frozenset(w.id for w in self.kb.warnings.values() if any(r.id in inference.fired for r in w.rules))
+        return Snapshot(semantics.conclude(self.kb, inference), warnings)
+
+    def _scores_uncached(self, key: frozenset[tuple[str, str]]) -> dict[str, float | None]:
+        ranking = semantics.conclude(self.kb, semantics.infer(self.kb, dict(key)))
+        return {c: (None if s.defeated_by is not None else s.score) for c, s in ranking.scores.items()}
+
+    def scores(self, answers: Mapping[str, str]) -> dict[str, float | None]:
+        """Each cause's score for these answers; None when a defeater rules it out. Cached."""
+        return self._scores(frozenset(answers.items()))
+
+    def belief(self, answers: Mapping[str, str]) -> tuple[dict[str, float], float]:
+        """π over the most likely causes still in play, and the share of all the others (see the module doc)."""
+        scores = {c: s for c, s in self.scores(answers).items() if s is not None}
+        if not scores:
+            return {}, 1.0
+        top = max(scores.values())
+        odds = {c: math.exp(s - top) for c, s in scores.items()}
+        total = sum(odds.values())
+        named = sorted(odds, key=lambda c: -odds[c])[:_FOCUS]
+        belief = {c: odds[c] / total for c in named}
+        return belief, max(0.0, 1.0 - sum(belief.values()))
+
+    def value(self, answers: Mapping[str, str], fact_id: str) -> float:
+        """The expected information gain of asking `fact_id` (nats), discounted by 不知道 (see the module doc)."""
+        fact = self.kb.facts[fact_id]
+        belief, other = self.belief(answers)
+        if not belief:
+            return 0.0
+        now = self.scores(answers)
+        after = {v: self.scores({**answers, fact_id: v}) for v in fact.allowed}
+        likelihood: dict[str, dict[str, float]] = {}
+        for c in belief:
+            raw = {}
+            for v in fact.allowed:
+                score = after[v][c]
+                raw[v] = 0.0 if score is None else fact.share(v) * math.exp(min(50.0, score - (now[c] or 0.0)))
+            total = sum(raw.values())
+            likelihood[c] = {v: x / total for v, x in raw.items()} if total else {v: fact.share(v) for v in fact.allowed}
+        expected = 0.0
+        for v in fact.allowed:
+            joint = {c: p * likelihood[c][v] for c, p in belief.items()}
+            rest = other * fact.share(v)
+            pv = sum(joint.values()) + rest
+            if pv > 0:
+                expected += pv * _entropy([*(x / pv for x in joint.values()), rest / pv])
+        gain = _entropy([*belief.values(), other]) - expected
+        return max(0.0, gain) * (1.0 - fact.dont_know)
+
+    def candidates(self, answers: Mapping[str, str]) -> set[str]:
+        """The input facts that the causes still in play read."""
+        belief, _ = self.belief(answers)
+        return {f for c in belief for f in self.cause_inputs[c]}
 
 
-def _status(given: _Conds, when: _Conds, values: Mapping[str, str]) -> str | None:
-    """"confirmed", "possible", "false" (a condition is false) or None (open, with no evidence)."""
-    unknown = False
-    for f, allowed in given:
-        v = values.get(f)
-        if v is None:
-            unknown = True
-        elif v not in allowed:
-            return "false"
-    evidence = False
-    for f, allowed in when:
-        v = values.get(f)
-        if v is None:
-            unknown = True
-        elif v not in allowed:
-            return "false"
-        else:
-            evidence = True
-    if not unknown:
-        return "confirmed"
-    return "possible" if evidence else None
+def _entropy(ps: Iterable[float]) -> float:
+    return -sum(p * math.log(p) for p in ps if p > 0)

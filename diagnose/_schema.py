@@ -77,6 +77,20 @@ class Int(Validator):
         return value
 
 
+class Num(Validator):
+    """A number (integer or float) between `lo` and `hi` inclusive; returned as a float."""
+
+    def __init__(self, lo: float, hi: float) -> None:
+        self.lo, self.hi = lo, hi
+
+    def check(self, value: Any, ctx: Context, place: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return ctx.fail(place, f"expected a number, found {_kind(value)}")
+        if not self.lo <= value <= self.hi:
+            return ctx.fail(place, f"{value} is outside {self.lo}..{self.hi}")
+        return float(value)
+
+
 class Bool(Validator):
     """true or false."""
 
@@ -199,7 +213,11 @@ FACTS = Table(
                     "free_text": Bool(),
                     "synonyms": MapOf(ListOf(Str())),
                     "patterns": MapOf(ListOf(Regex())),
+                    "terms": MapOf(ListOf(Str())),
                     "ask_if": CONDITIONS,
+                    "skip_if": CONDITIONS,
+                    "dont_know": Num(0, 0.99),
+                    "typical": Table({"value": ID, "share": Num(0.01, 0.99)}),
                 },
             ),
             min_len=1,
@@ -243,21 +261,33 @@ CAUSE = Table(
         "id": ID,
         "group": OneOf("A", "B", "C", "D", "E"),
         "confidence": OneOf("solid", "regional"),
-        "likelihood": Int(1, 5),
+        "prior": ID,
+        "prior_reason": Str(),
         "title": TEXT,
         "explanation": TEXT,
         "verify": TEXTS,
         "steps": TEXTS,
         "contacts": ListOf(ID, min_len=1),
         "sources": ListOf(Str(), min_len=1),
-        "rule": ListOf(Table({"when": CONDITIONS}, {"given": CONDITIONS}), min_len=1),
+        "signal": ListOf(Table({"when": CONDITIONS, "weight": ID, "reason": Str()}), min_len=1),
         "example": ListOf(
             Table(
-                {"name": ID, "facts": MapOf(Str()), "expect": MapOf(OneOf("confirmed", "possible"), min_len=1)},
-                {"story": Str(), "absent": IDS},
+                {"name": ID, "facts": MapOf(Str()), "expect": IDS},
+                {"story": Str(), "absent": IDS, "top": ID},
             ),
             min_len=2,
         ),
     },
-    {"excludes": IDS, "regional_note": TEXT},
+    {"unless": ListOf(Table({"when": CONDITIONS, "reason": Str()})), "regional_note": TEXT},
+)
+EVIDENCE = Table(
+    {
+        "prior": MapOf(Table({"p": Num(0.0001, 0.9999), "reason": Str()}), min_len=1),
+        "weight": MapOf(Table({"w": Num(-20, 20), "reason": Str()}), min_len=1),
+        "level": ListOf(Table({"id": ID, "min": Num(0, 1), "label": TEXT, "meaning": Str()}), min_len=1),
+        "listing": Table(
+            {"main": Int(1, 10), "also": Int(0, 10), "main_min_level": ID, "list_min_level": ID, "reason": Str()},
+        ),
+        "consultation": Table({"min_value": Num(0, 10), "max_questions": Int(1, 50), "reason": Str()}),
+    }
 )

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Mapping
 
 from . import diagnosis as _diagnosis
+from . import semantics
 from ._engine import Engine
 from ._logic import Planner
 from ._textmatch import TextMatcher
@@ -60,13 +61,22 @@ def validate_facts(kb: KnowledgeBase, facts: Mapping[str, str | None]) -> dict[s
 class Diagnoser:
     """Diagnoses against one knowledge base. Safe to share between threads (one engine per thread)."""
 
-    def __init__(self, kb: KnowledgeBase, *, cache_size: int = 4096) -> None:
+    def __init__(self, kb: KnowledgeBase, *, cache_size: int = 4096, engine: str = "experta") -> None:
+        """Diagnose against `kb`.
+
+        Args:
+            kb: a loaded knowledge base.
+            cache_size: how many answer sets' diagnoses to keep (0: none).
+            engine: "experta" (the forward-chaining engine, the default) or "python" (the same semantics in
+                plain Python, diagnose.semantics; tests show the two agree on every answer set).
+        """
+        if engine not in ("experta", "python"):
+            raise ValueError(f"engine must be 'experta' or 'python', not {engine!r}")
         self.kb = kb
-        self._engine = Engine(kb)
-        self._rules = {r.id: r for r in kb.rules()}
-        self._position = {rule_id: i for i, rule_id in enumerate(self._rules)}
+        self.engine = engine
+        self._engine = Engine(kb) if engine == "experta" else None
         self.planner = Planner(kb)
-        """Reads the rule structure directly, for choosing questions fast (see diagnose._logic)."""
+        """Evaluates answers in plain Python, for choosing questions fast (see diagnose._logic)."""
         self._matcher: TextMatcher | None = None
         # A diagnosis is a pure function of the answers and the knowledge base, so identical answer sets are
         # served from the cache. lru_cache is thread-safe.
@@ -79,9 +89,14 @@ class Diagnoser:
             self._matcher = TextMatcher(self.kb)
         return self._matcher
 
+    def infer(self, answers: Mapping[str, str]) -> semantics.Inference:
+        """Run the chosen back-end on validated answers."""
+        if self._engine is None:
+            return semantics.infer(self.kb, answers)
+        return self._engine.run(answers)
+
     def _diagnose(self, key: tuple[tuple[str, str], ...]) -> Diagnosis:
-        answers = dict(key)
-        return _diagnosis.build(self.kb, answers, self._engine.run(answers), self._rules, self._position)
+        return _diagnosis.build(self.kb, self.infer(dict(key)))
 
     def diagnose(self, facts: Mapping[str, str | None]) -> Diagnosis:
         """Diagnose validated `facts`; see `diagnose.diagnose`."""

@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
     if interactive:
         console.print(s["welcome"], style="bold")
         try:
-            _cli_ui.ask_loop(consultation, console, read or (lambda prompt: console.input(prompt)), lang)
+            _cli_ui.ask_loop(consultation, console, read or _reader(console), lang)
         except EOFError:
             console.print("\n" + s["input_ended"], style="yellow")
         except KeyboardInterrupt:
@@ -159,6 +159,47 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
         if not args.json:
             console.print(s["saved"].format(path=args.save), style="dim")
     return code
+
+
+def _reader(console: Any) -> Callable[[str], str]:
+    """Read one line at the terminal, or with input() when stdin is not a terminal.
+
+    input() on a terminal goes through readline, which can block in select() after a Ctrl-C has already been
+    signalled (the signal arrived between the prompt and the select), so the Ctrl-C is lost until the next key.
+    Here the signal also writes to a wake-up pipe that select() watches, so it always ends the wait, and the
+    KeyboardInterrupt is raised as soon as the wait returns.
+    """
+    import os
+    import select
+    import signal
+
+    try:
+        if not sys.stdin.isatty():
+            return lambda prompt: console.input(prompt)
+        fd = sys.stdin.fileno()
+        wake_r, wake_w = os.pipe()
+        os.set_blocking(wake_w, False)
+        signal.set_wakeup_fd(wake_w)
+    except (OSError, ValueError):  # no usable stdin, or not the main thread
+        return lambda prompt: console.input(prompt)
+
+    def read(prompt: str) -> str:
+        console.print(prompt, end="")
+        console.file.flush()
+        line = b""
+        while True:
+            ready, _, _ = select.select([fd, wake_r], [], [])
+            if wake_r in ready:
+                os.read(wake_r, 512)  # a signal: its handler (KeyboardInterrupt for Ctrl-C) runs on return
+                continue
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise EOFError
+            line += chunk
+            if line.endswith(b"\n"):
+                return line.decode("utf-8", errors="replace").rstrip("\r\n")
+
+    return read
 
 
 def run() -> None:

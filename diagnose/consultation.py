@@ -6,10 +6,9 @@ No I/O happens here; the terminal UI and a helpdesk bot drive it. The diagnosis 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ._logic import Snapshot
 from ._textmatch import Reply
 from .api import Diagnoser, default_diagnoser, validate_facts
 from .diagnosis import Diagnosis
@@ -238,52 +237,53 @@ class Consultation:
     # -- choosing questions ------------------------------------------------------------------------------
 
     def next_question(self) -> Question | None:
-        """The most discriminating question that can still change the diagnosis, or None to stop.
+        """The question whose answer is expected to teach most about the cause, or None to stop.
 
-        While some causes are only possible, questions settle them. Once a cause is confirmed and none is left
-        open, the consultation stops rather than hunt for unrelated causes. With nothing found yet, it asks
-        what can bring any cause forward or rule it out.
+        The value of a question is its expected information gain about the causes still in play, discounted
+        by how often people cannot answer it (knowledge/README.md, "Choosing questions"). It returns None when
+        no question's value reaches the knowledge base's `min_value`, or after `max_questions` questions.
         """
         question = self._choose()
         self._pending = question.id if question is not None else None
         return question
 
-    def _choose(self) -> Question | None:
-        known = self.known()
-        now = self._planner.snapshot(known)
-        open_causes = [c for c, s in now.causes.items() if s == "possible"]
-        if open_causes:
-            best = self._best(known, now, open_causes)
-            if best is not None:
-                return best
-        if any(s == "confirmed" for s in now.causes.values()):
-            return None
-        return self._best(known, now, [c for c in now.causes if c not in now.excluded])
+    def _askable(self, fact: Fact, known: Mapping[str, str]) -> bool:
+        """Whether the question applies: its `ask_if` answers are known and fit, and `skip_if` does not hold."""
+        if fact.free_text or not all(known.get(c.fact) in c.allowed for c in fact.ask_if):
+            return False
+        return not (fact.skip_if and all(known.get(c.fact) in c.allowed for c in fact.skip_if))
 
-    def _best(self, known: dict[str, str], now: Snapshot, focus: Iterable[str]) -> Question | None:
-        focus = list(focus)
-        candidates = {f for c in focus for f in self._planner.cause_inputs[c]} - set(self._answers)
-        before = now.signature()
-        best: tuple[float, int, str] | None = None
+    def _choose(self) -> Question | None:
+        """The question with the highest expected value (diagnose._logic), or None when none is worth asking.
+
+        It stops at the knowledge base's question cap, and when no question's value reaches `min_value`
+        (knowledge/evidence.toml). A question that does not apply to some people (`skip_if`) is preceded by the
+        question that tells.
+        """
+        scale = self.kb.scale
+        if len(self._answers) - len(self.prefilled) >= scale.max_questions:
+            return None
+        known = self.known()
         order = self._planner.fact_order
-        for fact_id in candidates:
+        best: tuple[float, int, str] | None = None
+        for fact_id in self._planner.candidates(known) - set(self._answers):
             fact = self.kb.facts[fact_id]
-            if not all(known.get(cond.fact) in cond.allowed for cond in fact.ask_if):
+            if not self._askable(fact, known):
                 continue
-            changed = 0
-            moved = 0
-            for value in fact.allowed:
-                after = self._planner.snapshot({**known, fact_id: value})
-                if after.signature() != before:
-                    changed += 1
-                    moved += sum(after.state(c) != now.state(c) for c in focus)
-            if not changed:
+            value = self._planner.value(known, fact_id)
+            if value < scale.min_value:
                 continue
-            # Most causes settled per answer on average; ties go to the knowledge base's question order.
-            score = (-moved / len(fact.allowed), order[fact_id], fact_id)
-            if best is None or score < best:
-                best = score
-        return None if best is None else Question(self.kb.facts[best[2]])
+            key = (-value, order[fact_id], fact_id)
+            if best is None or key < best:
+                best = key
+        if best is None:
+            return None
+        fact = self.kb.facts[best[2]]
+        for cond in fact.skip_if:
+            decider = self.kb.facts.get(cond.fact)
+            if decider is not None and cond.fact not in self._answers and self._askable(decider, known):
+                return Question(decider)
+        return Question(fact)
 
     def why(self, fact_id: str) -> Why:
         """The WHY explanation for a question: what each answer would confirm, point to or rule out.
@@ -299,14 +299,16 @@ class Consultation:
         effects = []
         for value in fact.allowed:
             after = self._planner.snapshot({**known, fact_id: value})
-            excluded = after.excluded - now.excluded
+            was = {c: now.state(c) for c in self.kb.causes}
+            new = {c: after.state(c) for c in self.kb.causes}
             effects.append(
                 Effect(
                     value,
-                    confirms=tuple(c for c, s in after.causes.items() if s == "confirmed" and now.causes[c] != s),
-                    rules_out=tuple(c for c in self.kb.causes if c in excluded),
-                    raises=tuple(c for c, s in after.causes.items() if s == "possible" and now.causes[c] is None),
+                    confirms=tuple(c for c in self.kb.causes if new[c] == "confirmed" != was[c]),
+                    rules_out=tuple(c for c in self.kb.causes if new[c] == "excluded" != was[c]),
+                    raises=tuple(
+                        c for c in self.kb.causes if was[c] in ("open", "excluded") and new[c] not in ("open", "excluded", "confirmed")
+                    ),
                 )
             )
         return Why(fact, tuple(effects))
-

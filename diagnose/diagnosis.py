@@ -1,18 +1,20 @@
-"""The result of a diagnosis: ranked causes with the HOW explanation, warnings, notes and the fallback."""
+"""The result of a diagnosis: ranked causes with the HOW explanation, warnings, notes and the fallback.
+
+Built from an inference record (diagnose.semantics.Inference) that any back-end produces; nothing here knows
+the engine.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
-from ._compiler import Outcome
-from ._engine import Inference
-from .model import Advice, Cause, Channel, Check, KnowledgeBase, Rule, Text
+from .model import Advice, Cause, Channel, Check, KnowledgeBase, Level, Rule, Text
+from .semantics import CauseScore, Inference, conclude
 
-__all__ = ["CauseResult", "Diagnosis", "Message", "Reason", "build"]
-
-CauseStatus = Literal["confirmed", "possible"]
+__all__ = ["CauseResult", "Diagnosis", "Evidence", "Message", "Reason", "build"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +65,44 @@ def _channel_dict(channel: Channel) -> dict[str, Any]:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """One signal that moved a cause: the answers behind it, its direction and its weight in log-odds."""
+
+    signal: str
+    weight: float
+    strength: str
+    because: tuple[Reason, ...]
+
+    @property
+    def direction(self) -> Literal["for", "against"]:
+        """"for" when the signal makes the cause more likely, "against" when less."""
+        return "for" if self.weight > 0 else "against"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe dict."""
+        return {
+            "signal": self.signal,
+            "direction": self.direction,
+            "weight": self.weight,
+            "strength": self.strength,
+            "because": [r.to_dict() for r in self.because],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class CauseResult:
-    """A cause that fits the answers: `confirmed` when all its conditions hold, `possible` when some are unknown."""
+    """A cause the answers give evidence for, with how sure that is and the evidence itself.
+
+    `status` is the level id of knowledge/evidence.toml ("confirmed", "likely", "possible", "worth_checking"),
+    `score` the log-odds (prior plus evidence) and `probability` its logistic.
+    """
 
     cause: Cause
-    status: CauseStatus
-    rule: str
-    because: tuple[Reason, ...]
-    unknown: tuple[str, ...]
+    level: Level
+    score: float
+    probability: float
+    prior: float
+    evidence: tuple[Evidence, ...]
 
     @property
     def id(self) -> str:
@@ -78,9 +110,29 @@ class CauseResult:
         return self.cause.id
 
     @property
+    def status(self) -> str:
+        """The level id: how sure the diagnosis is of this cause."""
+        return self.level.id
+
+    @property
+    def strength(self) -> Text:
+        """How sure, in words (很可能, likely …)."""
+        return self.level.label
+
+    @property
     def title(self) -> Text:
         """The cause's title."""
         return self.cause.title
+
+    @property
+    def because(self) -> tuple[Reason, ...]:
+        """The answers and inferred facts behind the evidence for this cause, each once."""
+        seen: dict[tuple[str, str], Reason] = {}
+        for item in self.evidence:
+            if item.weight > 0:
+                for reason in item.because:
+                    seen.setdefault((reason.fact, reason.value), reason)
+        return tuple(seen.values())
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict holding every text in zh and en."""
@@ -88,6 +140,11 @@ class CauseResult:
         return {
             "id": c.id,
             "status": self.status,
+            "strength": self.strength.to_dict(),
+            "score": round(self.score, 6),
+            "probability": round(self.probability, 6),
+            "prior": round(self.prior, 6),
+            "evidence": [e.to_dict() for e in self.evidence],
             "group": c.group,
             "confidence": c.confidence,
             "title": c.title.to_dict(),
@@ -97,9 +154,7 @@ class CauseResult:
             "steps": [t.to_dict() for t in c.steps],
             "contacts": [_channel_dict(ch) for ch in c.contacts],
             "sources": list(c.sources),
-            "rule": self.rule,
             "because": [r.to_dict() for r in self.because],
-            "unknown": list(self.unknown),
         }
 
 
@@ -134,11 +189,14 @@ class Message:
 class Diagnosis:
     """Why the balance looks the way it does: causes (most likely first), warnings, notes, and a fallback.
 
-    `fallback` is set exactly when no cause fits, so a diagnosis never comes back empty.
+    `causes` are the main causes (at most a few); `also` the next ones worth checking. A cause is listed only
+    when the answers give evidence of its own for it. `fallback` is set exactly when no cause is listed, so a
+    diagnosis never comes back empty.
     """
 
     facts: Mapping[str, str]
     causes: tuple[CauseResult, ...]
+    also: tuple[CauseResult, ...]
     warnings: tuple[Message, ...]
     notes: tuple[Message, ...]
     fallback: Advice | None
@@ -146,17 +204,17 @@ class Diagnosis:
 
     @property
     def confirmed(self) -> tuple[CauseResult, ...]:
-        """The causes whose every condition holds."""
+        """The main causes the answers settle."""
         return tuple(c for c in self.causes if c.status == "confirmed")
 
     @property
-    def possible(self) -> tuple[CauseResult, ...]:
-        """The causes that still fit but depend on facts not yet known."""
-        return tuple(c for c in self.causes if c.status == "possible")
+    def listed(self) -> tuple[CauseResult, ...]:
+        """Every listed cause: the main ones, then the ones also worth checking."""
+        return self.causes + self.also
 
-    def signature(self) -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
-        """What a further answer could change: the reported causes with their status, and the warnings."""
-        return frozenset((c.id, c.status) for c in self.causes), frozenset(w.id for w in self.warnings)
+    def signature(self) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+        """What a further answer could change: the main causes in order with their level, and the warnings."""
+        return tuple((c.id, c.status) for c in self.causes), frozenset(w.id for w in self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict holding every text in zh and en."""
@@ -165,6 +223,7 @@ class Diagnosis:
             "knowledge_version": self.knowledge_version,
             "facts": dict(self.facts),
             "causes": [c.to_dict() for c in self.causes],
+            "also": [c.to_dict() for c in self.also],
             "warnings": [w.to_dict() for w in self.warnings],
             "notes": [n.to_dict() for n in self.notes],
             "fallback": None
@@ -176,9 +235,6 @@ class Diagnosis:
                 "contacts": [_channel_dict(ch) for ch in fb.contacts],
             },
         }
-
-
-_RANK = {"confirmed": 0, "possible": 1}
 
 
 def _reasons(kb: KnowledgeBase, held: tuple[tuple[str, str], ...], inference: Inference) -> tuple[Reason, ...]:
@@ -209,62 +265,39 @@ def _reasons(kb: KnowledgeBase, held: tuple[tuple[str, str], ...], inference: In
 
 
 def _value_of(fact: str, inference: Inference) -> str:
-    value = inference.derived[fact][0] if fact in inference.derived else inference.answers[fact]
-    assert value is not None  # a rule that fired had every condition set
-    return value
+    return inference.derived[fact][0] if fact in inference.derived else inference.answers[fact]
 
 
-def build(
-    kb: KnowledgeBase,
-    answers: Mapping[str, str],
-    inference: Inference,
-    rules: Mapping[str, Rule],
-    position: Mapping[str, int],
-) -> Diagnosis:
-    """Turn one engine run into a Diagnosis: best status per cause, ranked, with reasons.
+def _held(rule: Rule, inference: Inference) -> tuple[tuple[str, str], ...]:
+    return tuple((c.fact, _value_of(c.fact, inference)) for c in rule.when)
 
-    `rules` maps every rule id of `kb` to its rule, and `position` gives its place in kb.rules(); both are built
-    once per knowledge base (see Diagnoser).
-    """
-    # experta fires rules of equal salience in no fixed order, so ties go to the rule written first: the same
-    # answers always give the same explanation.
-    best: dict[str, Outcome] = {}
-    fired: dict[str, dict[str, Outcome]] = {"warning": {}, "note": {}}
-    for outcome in sorted(inference.outcomes, key=lambda o: position[o.rule]):
-        rule = rules[outcome.rule]
-        if rule.kind != "cause":
-            fired[rule.kind].setdefault(rule.owner, outcome)
-            continue
-        current = best.get(rule.owner)
-        if current is None or (_RANK[outcome.status], -len(outcome.held)) < (
-            _RANK[current.status],
-            -len(current.held),
-        ):
-            best[rule.owner] = outcome
-    ranked = sorted(
-        best.items(),
-        key=lambda kv: (_RANK[kv[1].status], -kb.causes[kv[0]].likelihood, -len(kv[1].held), position[kv[1].rule]),
+
+def _result(kb: KnowledgeBase, score: CauseScore, inference: Inference) -> CauseResult:
+    evidence = tuple(
+        Evidence(r.id, r.weight, r.strength or "", _reasons(kb, _held(r, inference), inference)) for r in score.evidence
     )
-    causes = tuple(
-        CauseResult(
-            cause=kb.causes[cid],
-            status=o.status,  # type: ignore[arg-type]
-            rule=o.rule,
-            because=_reasons(kb, o.held, inference),
-            unknown=o.unknown,
-        )
-        for cid, o in ranked
-    )
+    return CauseResult(kb.causes[score.cause], score.level, score.score, score.probability, score.prior, evidence)
 
-    def messages(kind: str, checks: Mapping[str, Check]) -> tuple[Message, ...]:
-        found = fired[kind]
-        return tuple(Message(c, _reasons(kb, found[c.id].held, inference)) for c in checks.values() if c.id in found)
 
+def build(kb: KnowledgeBase, inference: Inference) -> Diagnosis:
+    """Turn one inference record, from any back-end, into a Diagnosis."""
+    ranking = conclude(kb, inference)
+
+    def messages(checks: Mapping[str, Check]) -> tuple[Message, ...]:
+        out = []
+        for check in checks.values():
+            rule = next((r for r in check.rules if r.id in inference.fired), None)
+            if rule is not None:
+                out.append(Message(check, _reasons(kb, _held(rule, inference), inference)))
+        return tuple(out)
+
+    causes = tuple(_result(kb, s, inference) for s in ranking.main)
     return Diagnosis(
-        facts=dict(answers),
+        facts=MappingProxyType(dict(inference.answers)),
         causes=causes,
-        warnings=messages("warning", kb.warnings),
-        notes=messages("note", kb.notes),
+        also=tuple(_result(kb, s, inference) for s in ranking.also),
+        warnings=messages(kb.warnings),
+        notes=messages(kb.notes),
         fallback=None if causes else kb.fallback,
         knowledge_version=kb.version,
     )

@@ -23,7 +23,9 @@ from .model import (
     Example,
     Fact,
     KnowledgeBase,
+    Level,
     Rule,
+    Scale,
     Text,
     Value,
 )
@@ -45,6 +47,7 @@ _FILES = {
     "checks.toml": schema.CHECKS,
     "fallback.toml": schema.FALLBACK,
     "replies.toml": schema.REPLIES,
+    "evidence.toml": schema.EVIDENCE,
 }
 
 
@@ -112,7 +115,7 @@ class _Loader:
             self.fail(str(self.root), "", "knowledge directory not found")
             return None
         raw = {name: self.read(name, shape) for name, shape in _FILES.items()}
-        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw = raw.values()
+        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw, evidence_raw = raw.values()
         cause_files = sorted((self.root / "causes").glob("*.toml"))
         if not cause_files:
             self.fail("causes/", "", "no cause files found")
@@ -122,9 +125,11 @@ class _Loader:
 
         facts = self.build_facts(facts_raw["fact"])
         for i, f in enumerate(facts_raw["fact"], 1):
-            if "ask_if" in f and f["id"] in facts:
-                conds = self.conditions("facts.toml", f"fact[{i}] ({f['id']}).ask_if", f["ask_if"], facts)
-                facts[f["id"]] = replace(facts[f["id"]], ask_if=conds)
+            for key in ("ask_if", "skip_if"):
+                if key in f and f["id"] in facts:
+                    conds = self.conditions("facts.toml", f"fact[{i}] ({f['id']}).{key}", f[key], facts)
+                    facts[f["id"]] = replace(facts[f["id"]], **{key: conds})
+        scale = self.build_scale(evidence_raw)
         channels = self.build_channels(channels_raw["channel"])
         derived_order = self.order_derived(derived_raw["derived"], facts)
         # Stubs give every derived fact's values to the conditions; order_derived has already refused cycles.
@@ -143,7 +148,7 @@ class _Loader:
             if data["id"] in causes:
                 self.fail(rel, "id", f"duplicate cause id {data['id']!r}")
                 continue
-            causes[data["id"]] = self.build_cause(rel, data, vocabulary, channels)
+            causes[data["id"]] = self.build_cause(rel, data, vocabulary, channels, scale)
         self.cross_check_causes(causes, vocabulary)
         warnings = self.build_checks("warning", checks_raw.get("warning", ()), vocabulary)
         notes = self.build_checks("note", checks_raw.get("note", ()), vocabulary)
@@ -164,6 +169,31 @@ class _Loader:
             channels=_freeze(channels),
             fallback=fallback,
             replies=Replies(**{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations")}),
+            scale=scale,
+        )
+
+    def build_scale(self, raw: Mapping[str, Any]) -> Scale:
+        levels = sorted(
+            (Level(lv["id"], lv["min"], _text(lv["label"]), lv["meaning"]) for lv in raw["level"]),
+            key=lambda lv: -lv.min,
+        )
+        if levels[-1].min != 0:
+            self.fail("evidence.toml", "level", "the lowest level must have min = 0, so every cause has a level")
+        ids = [lv.id for lv in levels]
+        listing = raw["listing"]
+        for key in ("main_min_level", "list_min_level"):
+            if listing[key] not in ids:
+                self.missing("evidence.toml", f"listing.{key}", "not a level", listing[key], ids)
+        return Scale(
+            priors=_freeze({k: v["p"] for k, v in raw["prior"].items()}),
+            weights=_freeze({k: v["w"] for k, v in raw["weight"].items()}),
+            levels=tuple(levels),
+            main=listing["main"],
+            also=listing["also"],
+            main_min=next((lv.min for lv in levels if lv.id == listing["main_min_level"]), 0.0),
+            list_min=next((lv.min for lv in levels if lv.id == listing["list_min_level"]), 0.0),
+            min_value=raw["consultation"]["min_value"],
+            max_questions=raw["consultation"]["max_questions"],
         )
 
     # -- facts, channels, derived facts ------------------------------------------------------------------
@@ -181,15 +211,22 @@ class _Loader:
                 self.fail("facts.toml", place, "give either `values` or `free_text = true`, not both or neither")
             synonyms = f.get("synonyms", {})
             patterns = f.get("patterns", {})
+            terms = f.get("terms", {})
             ids = [v["id"] for v in raw_values]
             if len(set(ids)) != len(ids):
                 self.fail("facts.toml", f"{place}.values", "duplicate value id")
-            for section, table in (("synonyms", synonyms), ("patterns", patterns)):
+            for section, table in (("synonyms", synonyms), ("patterns", patterns), ("terms", terms)):
                 for key in table:
                     if key not in ids:
                         self.missing("facts.toml", f"{place}.{section}.{key}", "not a value of this fact", key, ids)
             values = tuple(
-                Value(v["id"], _text(v), tuple(synonyms.get(v["id"], ())), tuple(patterns.get(v["id"], ())))
+                Value(
+                    v["id"],
+                    _text(v),
+                    tuple(synonyms.get(v["id"], ())),
+                    tuple(patterns.get(v["id"], ())),
+                    tuple(terms.get(v["id"], ())),
+                )
                 for v in raw_values
             )
             facts[f["id"]] = Fact(
@@ -199,7 +236,11 @@ class _Loader:
                 help=_text(f["help"]),
                 values=values,
                 free_text=free,
+                dont_know=f.get("dont_know", 0.3),
+                typical=(f["typical"]["value"], f["typical"]["share"]) if "typical" in f else None,
             )
+            if "typical" in f and f["typical"]["value"] not in ids:
+                self.missing("facts.toml", f"{place}.typical.value", "not a value of this fact", f["typical"]["value"], ids)
         return facts
 
     def build_channels(self, raw: Iterable[Mapping[str, Any]]) -> dict[str, Channel]:
@@ -254,7 +295,6 @@ class _Loader:
                     id=f"{raw['id']}#{i}",
                     owner=raw["id"],
                     kind="derived",
-                    given=(),
                     when=self.conditions("derived.toml", f"{place}.when", r["when"], vocabulary),
                     value=r["value"],
                     explain=_text(r["explain"]),
@@ -302,16 +342,33 @@ class _Loader:
         raw: Mapping[str, Any],
         vocabulary: Mapping[str, Fact | Derived],
         channels: Mapping[str, Channel],
+        scale: Scale,
     ) -> Cause:
         cid = raw["id"]
-        rules = []
-        for i, r in enumerate(raw["rule"], 1):
-            given = self.conditions(rel, f"rule[{i}].given", r.get("given", {}), vocabulary)
-            when = self.conditions(rel, f"rule[{i}].when", r["when"], vocabulary)
-            overlap = {c.fact for c in given} & {c.fact for c in when}
-            if overlap:
-                self.fail(rel, f"rule[{i}]", f"{', '.join(sorted(overlap))} appears in both given and when")
-            rules.append(Rule(f"{cid}#{i}", cid, "cause", given, when))
+        signals = []
+        for i, r in enumerate(raw["signal"], 1):
+            weight = scale.weights.get(r["weight"])
+            if weight is None:
+                self.missing(rel, f"signal[{i}].weight", f"unknown weight {r['weight']!r}", r["weight"], scale.weights)
+            when = self.conditions(rel, f"signal[{i}].when", r["when"], vocabulary)
+            signals.append(
+                Rule(f"{cid}#s{i}", cid, "signal", when, weight=weight or 0.0, strength=r["weight"], reason=r["reason"])
+            )
+        if not any(r.weight > 0 for r in signals):
+            self.fail(rel, "signal", "a cause needs at least one signal with a positive weight")
+        defeaters = tuple(
+            Rule(
+                f"{cid}#u{i}",
+                cid,
+                "unless",
+                self.conditions(rel, f"unless[{i}].when", r["when"], vocabulary),
+                reason=r["reason"],
+            )
+            for i, r in enumerate(raw.get("unless", ()), 1)
+        )
+        prior = scale.priors.get(raw["prior"])
+        if prior is None:
+            self.missing(rel, "prior", f"unknown prior {raw['prior']!r}", raw["prior"], scale.priors)
         if raw["confidence"] == "regional" and "regional_note" not in raw:
             self.fail(rel, "regional_note", "a regional cause must say that it depends on 参保地")
         examples = tuple(
@@ -319,7 +376,8 @@ class _Loader:
                 name=e["name"],
                 cause=cid,
                 facts=_freeze(e["facts"]),
-                expect=_freeze(e["expect"]),
+                top=e.get("top"),
+                expect=tuple(e["expect"]),
                 absent=tuple(e.get("absent", ())),
                 story=e.get("story"),
             )
@@ -329,7 +387,9 @@ class _Loader:
             id=cid,
             group=raw["group"],
             confidence=raw["confidence"],
-            likelihood=raw["likelihood"],
+            prior=prior or 0.5,
+            prior_level=raw["prior"],
+            prior_reason=raw["prior_reason"],
             title=_text(raw["title"]),
             explanation=_text(raw["explanation"]),
             regional_note=_text(raw["regional_note"]) if "regional_note" in raw else None,
@@ -337,20 +397,17 @@ class _Loader:
             steps=tuple(_text(t) for t in raw["steps"]),
             contacts=self.channel_refs(rel, "contacts", raw["contacts"], channels),
             sources=tuple(raw["sources"]),
-            excludes=tuple(raw.get("excludes", ())),
-            rules=tuple(rules),
+            signals=tuple(signals),
+            defeaters=defeaters,
             examples=examples,
         )
 
     def cross_check_causes(self, causes: Mapping[str, Cause], vocabulary: Mapping[str, Fact | Derived]) -> None:
-        """Check what causes refer to: excluded causes, example facts and expected causes."""
+        """Check what causes refer to: example facts and expected causes."""
         names: dict[str, str] = {}
         inputs = {k: v for k, v in vocabulary.items() if isinstance(v, Fact)}
         for cause in causes.values():
             rel = f"causes/{cause.id}.toml"
-            for i, other in enumerate(cause.excludes, 1):
-                if other not in causes:
-                    self.missing(rel, f"excludes[{i}]", f"unknown cause {other!r}", other, causes)
             for i, ex in enumerate(cause.examples, 1):
                 place = f"example[{i}] ({ex.name})"
                 if ex.name in names:
@@ -362,7 +419,7 @@ class _Loader:
                         self.missing(rel, f"{place}.facts.{fact_id}", "unknown fact", fact_id, inputs)
                     elif not fact.free_text and value not in fact.allowed:
                         self.missing(rel, f"{place}.facts.{fact_id}", f"{value!r} is not allowed", value, fact.allowed)
-                for other in (*ex.expect, *ex.absent):
+                for other in (*ex.expect, *ex.absent, *((ex.top,) if ex.top else ())):
                     if other not in causes:
                         self.missing(rel, place, f"unknown cause {other!r}", other, causes)
 
@@ -384,7 +441,6 @@ class _Loader:
                     f"{c['id']}#{j}",
                     c["id"],
                     kind,  # type: ignore[arg-type]
-                    (),
                     self.conditions("checks.toml", f"{place}.rule[{j}].when", r["when"], vocabulary),
                 )
                 for j, r in enumerate(c["rule"], 1)

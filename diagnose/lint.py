@@ -1,106 +1,68 @@
-"""Lints a loaded knowledge base for problems the schema cannot see: dead, redundant or conflicting rules.
+"""Lints a loaded knowledge base for problems the schema cannot see.
 
-The checks reason over each rule's input cone: the input facts it reads directly or through derived facts. A
-search assigns known values only and lets a derived fact take every value one of its rules concludes, so
-"some answers make this hold" is never missed (a conflict, reported on its own, can only widen it).
+The reachability checks search each rule's input cone (diagnose.semantics.cone): every assignment of known
+values to the input facts it reads, directly or through derived facts, evaluated with the one semantics of
+diagnose.semantics, so "some answers make this hold" is decided exactly.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from . import semantics
 from .errors import DiagnoseError, Problem
-from .model import Cause, Check, Condition, Derived, KnowledgeBase, Rule
+from .model import Cause, Condition, KnowledgeBase, Rule
 
 if TYPE_CHECKING:
     from .api import Diagnoser
 
 __all__ = ["lint"]
 
-_Values = Mapping[str, frozenset[str]]
-_NONE: frozenset[str] = frozenset()
+_TEXT_FACTS = ("insurance_type", "query_channel", "symptom")
+"""The facts whose values a cause's text names and its signals must use (and the reverse)."""
 
 
 def lint(kb: KnowledgeBase, *, diagnoser: Diagnoser | None = None) -> list[Problem]:
     """Return every problem found in `kb`, each with its file and the place in it (empty when clean).
 
-    Checks: rules that can never fully hold (unreachable causes, warnings and notes); rules made redundant by a
-    looser rule of the same owner; input facts no rule reads; derived facts whose rules can conclude two values
-    for the same answers; causes without sources or with fewer than two example cases; example cases whose
-    expectation does not hold.
-
-    Args:
-        kb: a loaded knowledge base.
-        diagnoser: runs the example cases; by default a fresh, uncached Diagnoser for `kb`.
-
-    Returns:
-        The problems, in the order of the checks above.
+    Checks: rules that can never fire (and causes that can never be listed); derived-fact and check rules made
+    redundant by a looser rule of the same owner; input facts no rule reads; derived facts whose rules can
+    conclude two values for the same answers; a cause's text naming an insurance type, channel or symptom that
+    no signal uses, or a signal for one its text never names; example cases whose expectation does not hold.
     """
     return [
         *_unreachable(kb),
         *_subsumed(kb),
         *_unused_facts(kb),
         *_conflicts(kb),
-        *_citations(kb),
+        *_text_vs_signals(kb),
         *_examples(kb, diagnoser),
     ]
 
 
-# -- where a rule lives ------------------------------------------------------------------------------------
-
-
 def _where(kb: KnowledgeBase, rule: Rule) -> tuple[str, str]:
     """The file and place of a rule, named as the loader names them."""
-    n = int(rule.id.rsplit("#", 1)[1])
-    if rule.kind == "cause":
-        return f"causes/{rule.owner}.toml", f"rule[{n}]"
+    tail = rule.id.rsplit("#", 1)[1]
+    if rule.kind == "signal":
+        return f"causes/{rule.owner}.toml", f"signal[{tail[1:]}]"
+    if rule.kind == "unless":
+        return f"causes/{rule.owner}.toml", f"unless[{tail[1:]}]"
     if rule.kind == "derived":
-        return "derived.toml", f"derived ({rule.owner}).rule[{n}]"
+        return "derived.toml", f"derived ({rule.owner}).rule[{tail}]"
     checks = kb.warnings if rule.kind == "warning" else kb.notes
     i = list(checks).index(rule.owner) + 1
-    return "checks.toml", f"{rule.kind}[{i}] ({rule.owner}).rule[{n}]"
+    return "checks.toml", f"{rule.kind}[{i}] ({rule.owner}).rule[{tail}]"
 
 
 def _problem(kb: KnowledgeBase, rule: Rule, message: str) -> Problem:
     return Problem(*_where(kb, rule), message)
 
 
-# -- searching a rule's input cone -------------------------------------------------------------------------
-
-
-def _inputs(kb: KnowledgeBase, conditions: Iterable[Condition]) -> list[str]:
-    """The input facts that `conditions` read, directly or through derived facts, in vocabulary order."""
-    found: set[str] = set()
-    pending = [c.fact for c in conditions]
-    while pending:
-        fact = pending.pop()
-        if fact in kb.derived:
-            pending.extend(c.fact for r in kb.derived[fact].rules for c in r.when)
-        else:
-            found.add(fact)
-    return [f for f in kb.facts if f in found]
-
-
-def _possible(kb: KnowledgeBase, answers: Mapping[str, str]) -> dict[str, frozenset[str]]:
-    """Each fact's possible values: the answer itself, or every value a holding derived rule concludes."""
-    values = {f: frozenset((v,)) for f, v in answers.items()}
-    for derived in kb.derived.values():  # in dependency order
-        values[derived.id] = frozenset(r.value for r in derived.rules if _holds(r.when, values))  # type: ignore[misc]
-    return values
-
-
-def _holds(conditions: Iterable[Condition], values: _Values) -> bool:
-    return all(values.get(c.fact, _NONE) & c.allowed for c in conditions)
-
-
 def _assignments(kb: KnowledgeBase, conditions: tuple[Condition, ...]) -> Iterator[dict[str, str]]:
-    """Every assignment of known values to the input cone of `conditions` that could make them all hold.
-
-    An input fact read directly only takes the values its conditions allow (others make them false).
-    """
-    facts = _inputs(kb, conditions)
+    """Every assignment of known values to the input cone of `conditions` (direct conditions narrow it)."""
+    facts = [f for f in kb.facts if f in semantics.cone(kb, conditions)]
     domains = []
     for f in facts:
         allowed = set(kb.facts[f].allowed)
@@ -112,50 +74,39 @@ def _assignments(kb: KnowledgeBase, conditions: tuple[Condition, ...]) -> Iterat
         yield dict(zip(facts, combo))
 
 
-def _witness(kb: KnowledgeBase, *rules: Rule) -> dict[str, str] | None:
-    """Answers under which every one of `rules` fully holds, or None when there are none."""
-    conditions = tuple(c for r in rules for c in r.conditions)
+def _witness(kb: KnowledgeBase, rules: Iterable[Rule], unless: Iterable[Rule] = ()) -> dict[str, str] | None:
+    """Answers under which every one of `rules` fires and none of `unless` does, or None when there are none."""
+    rules, unless = tuple(rules), tuple(unless)
+    conditions = tuple(c for r in rules for c in r.when)
     for answers in _assignments(kb, conditions):
-        values = _possible(kb, answers)
-        if all(_holds(r.conditions, values) for r in rules):
+        values = {**answers, **{f: v for f, (v, _) in semantics.derive(kb, answers).items()}}
+        if all(semantics.fires(r, values) for r in rules) and not any(semantics.fires(r, values) for r in unless):
             return answers
     return None
 
 
-# -- the checks --------------------------------------------------------------------------------------------
-
-
 def _unreachable(kb: KnowledgeBase) -> Iterator[Problem]:
-    owners: list[Cause | Check] = [*kb.causes.values(), *kb.warnings.values(), *kb.notes.values()]
-    for owner in owners:
-        dead = [r for r in owner.rules if _witness(kb, r) is None]
-        for rule in dead:
-            kind = rule.kind
-            tail = ""
-            if len(dead) == len(owner.rules):
-                tail = f"; {kind} {owner.id!r} can never be " + ("confirmed" if kind == "cause" else "shown")
-            yield _problem(kb, rule, f"no answers make every condition hold (unreachable){tail}")
+    for owner in (*kb.derived.values(), *kb.causes.values(), *kb.warnings.values(), *kb.notes.values()):
+        for rule in owner.rules:
+            if _witness(kb, [rule]) is None:
+                yield _problem(kb, rule, "no answers make every condition hold (unreachable)")
+        if isinstance(owner, Cause):
+            positive = [r for r in owner.signals if r.weight > 0]
+            if not any(_witness(kb, [r], owner.defeaters) is not None for r in positive):
+                yield Problem(f"causes/{owner.id}.toml", "signal", "the cause can never be listed: a defeater holds "
+                              "whenever a supporting signal does")
 
 
 def _implies(strict: Rule, loose: Rule) -> bool:
     """Every condition of `loose` holds whenever the condition of `strict` on the same fact holds."""
-    mine = {c.fact: c.allowed for c in strict.conditions}
-    return all(c.fact in mine and mine[c.fact] <= c.allowed for c in loose.conditions)
+    mine = {c.fact: c.allowed for c in strict.when}
+    return all(c.fact in mine and mine[c.fact] <= c.allowed for c in loose.when)
 
 
 def _subsumed(kb: KnowledgeBase) -> Iterator[Problem]:
-    """A rule is redundant when a looser rule of the same owner (and value) holds whenever it does.
-
-    For a cause, the looser rule must also read every `when` fact of the stricter one as a signal, so that it is
-    possible whenever the stricter one is: only then does the stricter rule add nothing in three-valued logic.
-    """
-    owners: list[Derived | Cause | Check] = [
-        *kb.derived.values(),
-        *kb.causes.values(),
-        *kb.warnings.values(),
-        *kb.notes.values(),
-    ]
-    for owner in owners:
+    """A derived-fact, warning or note rule is redundant when a looser rule of the same owner holds whenever it
+    does. (Signals add up, so a narrower signal beside a broader one is extra evidence, not redundancy.)"""
+    for owner in (*kb.derived.values(), *kb.warnings.values(), *kb.notes.values()):
         rules = owner.rules
         for j, strict in enumerate(rules):
             for i, loose in enumerate(rules):
@@ -163,15 +114,13 @@ def _subsumed(kb: KnowledgeBase) -> Iterator[Problem]:
                     continue
                 if _implies(loose, strict) and i > j:
                     continue  # two identical rules: report the later one only
-                if strict.kind == "cause" and not {c.fact for c in strict.when} <= {c.fact for c in loose.when}:
-                    continue
                 _, place = _where(kb, loose)
                 yield _problem(kb, strict, f"redundant: {place} holds whenever this rule does")
                 break
 
 
 def _unused_facts(kb: KnowledgeBase) -> Iterator[Problem]:
-    read = {c.fact for r in kb.rules() for c in r.conditions}
+    read = {c.fact for r in kb.rules() for c in r.when}
     for i, fact in enumerate(kb.facts.values(), 1):
         if not fact.free_text and fact.id not in read:
             yield Problem("facts.toml", f"fact[{i}] ({fact.id})", "no rule reads this fact")
@@ -182,24 +131,65 @@ def _conflicts(kb: KnowledgeBase) -> Iterator[Problem]:
         for (i, first), (j, second) in itertools.combinations(enumerate(derived.rules, 1), 2):
             if first.value == second.value:
                 continue
-            answers = _witness(kb, first, second)
-            if answers is not None:
-                shown = ", ".join(f"{k}={v}" for k, v in answers.items())
-                yield _problem(
-                    kb,
-                    second,
-                    f"conflicts with rule[{i}]: both hold for {shown}, concluding "
-                    f"{first.value!r} and {second.value!r}",
-                )
+            conditions = first.when + second.when
+            for answers in _assignments(kb, conditions):
+                values = {**answers, **{f: v for f, (v, _) in semantics.derive(kb, answers).items()}}
+                if semantics.fires(first, values) and semantics.fires(second, values):
+                    shown = ", ".join(f"{k}={v}" for k, v in answers.items())
+                    yield _problem(
+                        kb,
+                        second,
+                        f"conflicts with rule[{i}]: both hold for {shown}, concluding "
+                        f"{first.value!r} and {second.value!r}",
+                    )
+                    break
 
 
-def _citations(kb: KnowledgeBase) -> Iterator[Problem]:
+def _input_values(kb: KnowledgeBase, condition: Condition) -> set[tuple[str, str]]:
+    """The (input fact, value) pairs a condition reads, following derived facts to the answers they come from."""
+    if condition.fact in kb.facts:
+        return {(condition.fact, v) for v in condition.allowed}
+    out: set[tuple[str, str]] = set()
+    for rule in kb.derived[condition.fact].rules:
+        if rule.value in condition.allowed:
+            for inner in rule.when:
+                out |= _input_values(kb, inner)
+    return out
+
+
+def _text_vs_signals(kb: KnowledgeBase) -> Iterator[Problem]:
+    """The cause's own text (title and explanation) and its signals must speak of the same situations.
+
+    A value is named when one of its `terms` (facts.toml) appears in the Chinese text. Every named value of the
+    facts in _TEXT_FACTS must be read by some signal or defeater; every positive signal on such a fact must
+    have at least one of its values named.
+    """
     for cause in kb.causes.values():
+        text = cause.title.zh + cause.explanation.zh
         rel = f"causes/{cause.id}.toml"
-        if not cause.sources:
-            yield Problem(rel, "sources", "a cause must cite at least one source")
-        if len(cause.examples) < 2:
-            yield Problem(rel, "example", f"needs at least 2 example cases, has {len(cause.examples)}")
+        read: set[tuple[str, str]] = set()
+        for rule in cause.rules:
+            for c in rule.when:
+                read |= _input_values(kb, c)
+        for fact_id in _TEXT_FACTS:
+            fact = kb.facts.get(fact_id)
+            if fact is None:
+                continue
+            for value in fact.values:
+                term = next((t for t in value.terms if t in text), None)
+                if term is not None and (fact_id, value.id) not in read:
+                    yield Problem(rel, "explanation", f"the text names {term!r} ({fact_id}={value.id}) but no signal "
+                                  "or defeater reads it")
+        for rule in cause.signals:
+            if rule.weight <= 0:
+                continue
+            for c in rule.when:
+                if c.fact not in _TEXT_FACTS or c.fact not in kb.facts:
+                    continue
+                fact = kb.facts[c.fact]
+                if not any(t in text for v in fact.values if v.id in c.allowed for t in v.terms):
+                    yield _problem(kb, rule, f"supports the cause on {c.fact}={'/'.join(sorted(c.allowed))}, "
+                                  "which the cause's title and explanation never mention")
 
 
 def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Problem]:
@@ -215,10 +205,21 @@ def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Proble
             except DiagnoseError as exc:
                 yield Problem(*where, f"cannot be diagnosed: {exc}")
                 continue
-            got = {c.id: c.status for c in result.causes}
-            for other, status in example.expect.items():
-                if got.get(other) != status:
-                    yield Problem(*where, f"expects {other} {status}, got {got.get(other) or 'not reported'}")
-            for other in example.absent:
-                if other in got:
-                    yield Problem(*where, f"expects {other} absent, got {got[other]}")
+            yield from (Problem(*where, m) for m in example_problems(result, example.top, example.expect, example.absent))
+
+
+def example_problems(result: object, top: str | None, expect: Iterable[str], absent: Iterable[str]) -> list[str]:
+    """What is wrong with `result` (a Diagnosis) against an example's expectations; empty when it holds."""
+    main = [c.id for c in result.causes]  # type: ignore[attr-defined]
+    listed = {c.id: c.status for c in result.listed}  # type: ignore[attr-defined]
+    out = []
+    if top is not None and main[:1] != [top]:
+        out.append(f"expects {top} first, got {main[0] if main else 'nothing listed'}")
+    for cause in expect:
+        if cause not in main:
+            where = f"only under also worth checking ({listed[cause]})" if cause in listed else "not listed"
+            out.append(f"expects {cause} among the main causes {main}, got {where}")
+    for cause in absent:
+        if cause in listed:
+            out.append(f"expects {cause} not listed, got {listed[cause]}")
+    return out

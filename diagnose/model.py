@@ -40,6 +40,8 @@ class Value:
     synonyms: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     """Regular expressions for phrasings that a fixed word list cannot cover."""
+    terms: tuple[str, ...] = ()
+    """Words that, in a cause's own text, name this value (for the lint that compares texts with signals)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,19 @@ class Fact:
     free_text: bool = False
     ask_if: tuple[Condition, ...] = ()
     """Answers that must be known before this question makes sense (e.g. the tier only for flexible workers)."""
+    skip_if: tuple[Condition, ...] = ()
+    """Answers under which the question does not apply (e.g. contributions, for a retiree)."""
+    dont_know: float = 0.3
+    """How often people cannot answer the question (不知道): an expected 不知道 lowers its value."""
+    typical: tuple[str, float] | None = None
+    """The usual answer and its share among those who answer; the other values share the rest evenly."""
+
+    def share(self, value_id: str) -> float:
+        """How often people who answer give `value_id`."""
+        if self.typical is None:
+            return 1.0 / len(self.values)
+        usual, share = self.typical
+        return share if value_id == usual else (1.0 - share) / (len(self.values) - 1)
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -69,23 +84,29 @@ class Fact:
 class Rule:
     """A conjunction of conditions that concludes something.
 
-    `owner` is the cause, derived fact, warning or note the rule belongs to, and `id` is "owner#n".
-    `given` conditions are context and never count as evidence; `when` conditions are the signals.
-    For a derived-fact rule, `value` is the value it concludes and `explain` says why.
+    `owner` is the cause, derived fact, warning or note the rule belongs to. Its `id` is "owner#n" for a
+    derived fact, warning or note, "owner#sn" for a cause's nth signal and "owner#un" for its nth defeater.
+    For a derived-fact rule, `value` is the value it concludes and `explain` says why. For a signal, `weight`
+    is the log-odds it adds to its cause when every condition holds, `strength` the named level of
+    knowledge/evidence.toml it came from, and `reason` the domain.md item behind it.
     """
 
     id: str
     owner: str
-    kind: Literal["cause", "derived", "warning", "note"]
-    given: tuple[Condition, ...]
+    kind: Literal["signal", "unless", "derived", "warning", "note"]
     when: tuple[Condition, ...]
     value: str | None = None
     explain: Text | None = None
+    weight: float = 0.0
+    strength: str | None = None
+    reason: str | None = None
+    line: int | None = None
+    """The line of the rule's table in its file (1-based), for messages."""
 
     @property
     def conditions(self) -> tuple[Condition, ...]:
-        """All conditions, context first."""
-        return self.given + self.when
+        """All conditions."""
+        return self.when
 
 
 @dataclass(frozen=True)
@@ -118,12 +139,17 @@ class Channel:
 
 @dataclass(frozen=True)
 class Example:
-    """A worked case kept beside its cause: answers in, expected statuses out."""
+    """A worked case kept beside its cause: answers in, the causes expected out.
+
+    `top` must rank first, every cause of `expect` must be among the main causes, and no cause of `absent` may
+    be listed at all.
+    """
 
     name: str
     cause: str
     facts: Mapping[str, str]
-    expect: Mapping[str, str]
+    top: str | None
+    expect: tuple[str, ...]
     absent: tuple[str, ...]
     story: str | None
 
@@ -135,7 +161,10 @@ class Cause:
     id: str
     group: str
     confidence: Literal["solid", "regional"]
-    likelihood: int
+    prior: float
+    """The prior probability, from the named level `prior_level` of knowledge/evidence.toml."""
+    prior_level: str
+    prior_reason: str
     title: Text
     explanation: Text
     regional_note: Text | None
@@ -143,9 +172,14 @@ class Cause:
     steps: tuple[Text, ...]
     contacts: tuple[Channel, ...]
     sources: tuple[str, ...]
-    excludes: tuple[str, ...]
-    rules: tuple[Rule, ...]
+    signals: tuple[Rule, ...]
+    defeaters: tuple[Rule, ...]
     examples: tuple[Example, ...]
+
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The signals, then the defeaters."""
+        return self.signals + self.defeaters
 
 
 @dataclass(frozen=True)
@@ -181,6 +215,40 @@ class Replies:
 
 
 @dataclass(frozen=True)
+class Level:
+    """A named degree of certainty: the lowest probability that reaches it, and how it reads."""
+
+    id: str
+    min: float
+    label: Text
+    meaning: str
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The evidence model's scales: named priors and weights, the levels, and how many causes are listed."""
+
+    priors: Mapping[str, float]
+    weights: Mapping[str, float]
+    levels: tuple[Level, ...]
+    """Highest first."""
+    main: int
+    also: int
+    main_min: float
+    """A cause after the first is a main one only from this probability on."""
+    list_min: float
+    """A cause is listed at all only from this probability on."""
+    min_value: float
+    """The consultation stops when no question's expected value reaches this."""
+    max_questions: int
+    """The consultation never asks more than this many questions."""
+
+    def level(self, probability: float) -> Level:
+        """The highest level `probability` reaches."""
+        return next(lv for lv in self.levels if probability >= lv.min)
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     """Everything loaded from a knowledge directory, validated and cross-checked."""
 
@@ -194,9 +262,11 @@ class KnowledgeBase:
     channels: Mapping[str, Channel]
     fallback: Advice
     replies: Replies
+    scale: Scale
 
     def rules(self) -> tuple[Rule, ...]:
-        """Every rule: derived facts first (in dependency order), then causes, warnings and notes."""
+        """Every rule: derived facts first (in dependency order), then causes' signals and defeaters, warnings
+        and notes."""
         out: list[Rule] = []
         for group in (self.derived.values(), self.causes.values(), self.warnings.values(), self.notes.values()):
             for item in group:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from .diagnosis import Diagnosis
 from .model import KnowledgeBase
-from ._strings import STRINGS
+from ._strings import STRENGTHS, STRINGS
 
 __all__ = ["to_markdown"]
 
@@ -25,19 +25,17 @@ def to_markdown(kb: KnowledgeBase, answers: Mapping[str, str | None], result: Di
         shown = s["dont_know"] if value is None else (value if fact.free_text else fact.value(value).label.get(lang))
         lines.append(f"{n}. {fact.question.get(lang)}  \n   **{s['answer']}:** {shown}")
     lines += ["", f"## {s['result']}", ""]
-    for heading, group in ((s["confirmed"], result.confirmed), (s["possible"], result.possible)):
-        if not group:
-            continue
-        lines += [f"### {heading}", ""]
-        for cause in group:
-            lines += [f"#### {cause.title.get(lang)}", "", cause.cause.explanation.get(lang), ""]
+    if result.causes:
+        lines += [f"### {s['main']}", ""]
+        for cause in result.causes:
+            lines += [f"#### {cause.title.get(lang)} ({cause.strength.get(lang)})", "", cause.cause.explanation.get(lang), ""]
             if cause.cause.regional_note:
                 lines += [f"> {cause.cause.regional_note.get(lang)}", ""]
             lines.append(f"**{s['how']}**")
-            lines += ["  " * depth + f"- {r.describe(lang)}" for top in cause.because for depth, r in top.walk()]
-            if cause.unknown:
-                open_facts = ", ".join(kb.describe(f).label.get(lang) for f in cause.unknown)
-                lines.append(f"- {s['still_unknown']}: {open_facts}")
+            for item in cause.evidence:
+                strength = STRENGTHS[lang].get(item.strength, item.strength)
+                lines.append(f"- {s[item.direction]} ({strength}, {item.weight:+.1f})")
+                lines += ["  " * (depth + 1) + f"- {r.describe(lang)}" for top in item.because for depth, r in top.walk()]
             lines += ["", f"**{s['verify']}**"]
             lines += [f"- {t.get(lang)}" for t in cause.cause.verify]
             lines += ["", f"**{s['steps']}**"]
@@ -45,6 +43,10 @@ def to_markdown(kb: KnowledgeBase, answers: Mapping[str, str | None], result: Di
             lines += ["", f"**{s['contacts']}**"]
             lines += [f"- {c.name.get(lang)}: {c.detail.get(lang)}" for c in cause.cause.contacts]
             lines += ["", f"{s['sources']}: " + "; ".join(cause.cause.sources), ""]
+    if result.also:
+        lines += [f"### {s['also']}", ""]
+        lines += [f"- {c.title.get(lang)} ({c.strength.get(lang)})" for c in result.also]
+        lines.append("")
     if result.fallback is not None:
         fb = result.fallback
         lines += [f"### {fb.title.get(lang)}", "", fb.explanation.get(lang), ""]

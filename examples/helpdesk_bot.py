@@ -25,14 +25,16 @@ def ask(question: diagnose.Question) -> str:
 
 
 def conclude(result: diagnose.Diagnosis) -> str:
-    """The diagnosis as a chat message: confirmed causes with what to do, then what may also be involved."""
+    """The diagnosis as a chat message: the most likely cause with what to do, then what else to check."""
     lines: list[str] = [f"⚠ {w.text.zh}" for w in result.warnings]
-    for cause in result.confirmed:
-        lines.append(f"【原因】{cause.title.zh}\n{cause.cause.explanation.zh}")
-        lines += [f"{i}. {step.zh}" for i, step in enumerate(cause.cause.steps, 1)]
-        lines.append("联系：" + "、".join(ch.name.zh for ch in cause.cause.contacts))
-    if result.possible:
-        lines.append("【还可能有关】" + "；".join(c.title.zh for c in result.possible))
+    if result.causes:
+        top = result.causes[0]
+        lines.append(f"【{top.strength.zh}】{top.title.zh}\n{top.cause.explanation.zh}")
+        lines += [f"{i}. {step.zh}" for i, step in enumerate(top.cause.steps, 1)]
+        lines.append("联系：" + "、".join(ch.name.zh for ch in top.cause.contacts))
+    others = result.causes[1:] + result.also
+    if others:
+        lines.append("【也可能有关】" + "；".join(f"{c.title.zh}（{c.strength.zh}）" for c in others))
     if result.fallback is not None:
         lines.append(f"{result.fallback.title.zh}\n{result.fallback.explanation.zh}")
         lines.append("联系：" + "、".join(ch.name.zh for ch in result.fallback.contacts))

@@ -12,6 +12,11 @@ import diagnose
 from diagnose.model import KnowledgeBase
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker of the tests that take seconds (deselect them with -m "not slow")."""
+    config.addinivalue_line("markers", "slow: runs thousands of answer sets through every back-end (seconds)")
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     """The shipped knowledge base."""

@@ -60,54 +60,70 @@ class TestInputErrors:
         )
 
 
-class TestStatuses:
-    def test_confirmed_when_all_conditions_hold(self) -> None:
-        """Checking at an ATM confirms the financial-account confusion."""
+class TestEvidence:
+    def test_a_defining_signal_settles_it(self) -> None:
+        """Checking at an ATM names the financial-account confusion first, as settled."""
         result = diagnose.diagnose({"insurance_type": "employee", "query_channel": "bank"})
         assert result.causes[0].id == "queried_financial_account"
         assert result.causes[0].status == "confirmed"
 
-    def test_possible_when_evidence_but_facts_unknown(self) -> None:
-        """Went-to-zero without knowing who spent it keeps spending causes possible, with what is unknown."""
-        result = diagnose.diagnose({"insurance_type": "employee", "query_channel": "nhsa_app", "symptom": "went_to_zero"})
-        statuses = {c.id: c for c in result.causes}
-        assert statuses["funds_used_up"].status == "possible"
-        assert "own_spending" in statuses["funds_used_up"].unknown
+    def test_unknown_adds_nothing_and_evidence_moves_the_score(self, kb: diagnose.KnowledgeBase) -> None:
+        """An unanswered fact leaves every score as it was; a supporting answer raises its cause's score."""
+        d = diagnose.Diagnoser(kb, cache_size=0)
+        base = {"insurance_type": "employee", "query_channel": "nhsa_app", "symptom": "went_to_zero"}
+        before = {c.id: c.score for c in d.diagnose(base).listed}
+        assert {c.id: c.score for c in d.diagnose({**base, "own_spending": None}).listed} == before
+        after = {c.id: c.score for c in d.diagnose({**base, "own_spending": "yes"}).listed}
+        assert after["funds_used_up"] > before.get("funds_used_up", float("-inf"))
+        assert d.diagnose({**base, "own_spending": "yes"}).causes[0].id == "funds_used_up"
 
-    def test_confirmed_ranked_before_possible(self) -> None:
-        """Confirmed causes always come before possible ones."""
-        result = diagnose.diagnose(
-            {"insurance_type": "employee", "query_channel": "nhsa_app", "symptom": "went_to_zero", "own_spending": "yes"}
-        )
-        ranks = [c.status for c in result.causes]
-        assert ranks == sorted(ranks, key=lambda s: s != "confirmed")
-        assert result.causes[0].id == "funds_used_up"
+    def test_every_listed_cause_has_evidence_of_its_own(self, kb: diagnose.KnowledgeBase) -> None:
+        """Across every rule example, a listed cause always has a supporting signal, and the HOW of each signal
+        names answers that were given (or facts inferred from them)."""
+        d = diagnose.Diagnoser(kb)
+        for cause in kb.causes.values():
+            for example in cause.examples:
+                result = d.diagnose(dict(example.facts))
+                for listed in result.listed:
+                    assert any(e.weight > 0 for e in listed.evidence), (example.name, listed.id)
+                    for item in listed.evidence:
+                        for reason in item.because:
+                            if not reason.derived:
+                                assert example.facts[reason.fact] == reason.value
 
-    def test_how_explanation_chains_through_derived_facts(self) -> None:
-        """A balance cause is explained through 'real shortfall', itself explained by account and channel."""
-        result = diagnose.diagnose(
-            {"insurance_type": "employee", "query_channel": "nhsa_app", "symptom": "went_to_zero", "own_spending": "yes"}
-        )
-        cause = next(c for c in result.causes if c.id == "funds_used_up")
-        derived = [r for r in cause.because if r.derived]
-        assert derived and derived[0].fact == "real_shortfall"
-        inner = {r.fact for r in derived[0].because}
-        assert {"account_exists", "official_reading", "symptom"} <= inner
-        account = next(r for r in derived[0].because if r.fact == "account_exists")
-        assert [(r.fact, r.value) for r in account.because] == [("insurance_type", "employee")]
+    def test_ranked_by_score_and_levels_follow_probability(self, kb: diagnose.KnowledgeBase) -> None:
+        """Listed causes come in falling score order; each level is the highest its probability reaches."""
+        result = diagnose.diagnose({"insurance_type": "employee", "symptom": "lower_than_expected", "retired": "yes"})
+        scores = [c.score for c in result.listed]
+        assert scores == sorted(scores, reverse=True)
+        for c in result.listed:
+            assert c.status == kb.scale.level(c.probability).id
+        assert len(result.causes) <= kb.scale.main and len(result.also) <= kb.scale.also
+
+    def test_how_explains_derived_facts_by_their_rule(self, kb: diagnose.KnowledgeBase) -> None:
+        """Where a signal reads a derived fact, HOW names the derived rule and the answers behind it."""
+        facts = {"insurance_type": "resident", "family_sharing": "authorized", "query_channel": "bank", "symptom": "went_to_zero"}
+        result = diagnose.diagnose(facts)
+        derived = [r for c in (*result.listed,) for e in c.evidence for r in e.because if r.derived]
+        assert derived, "some signal of these answers reads a derived fact"
+        for reason in derived:
+            assert reason.rule is not None and reason.rule.startswith(reason.fact + "#")
+            assert reason.because and reason.explain is not None
 
     def test_fallback_when_nothing_fits(self) -> None:
-        """With nothing that fits, the diagnosis says so and routes to 12393 and the agency."""
-        result = diagnose.diagnose({"insurance_type": "employee", "symptom": "zero_in_one_channel", "query_channel": "pharmacy_hospital", "annual_cycle_region": "no"})
-        if result.causes:
-            pytest.skip("a cause fits these answers")
-        assert result.fallback is not None
-        assert {c.id for c in result.fallback.contacts} >= {"hotline_12393", "agency"}
+        """With no evidence for any cause, the diagnosis says so and routes to 12393 and the agency."""
+        for facts in ({}, {"region": "杭州"}):
+            result = diagnose.diagnose(facts)
+            assert result.causes == () and result.also == ()
+            assert result.fallback is not None
+            assert {c.id for c in result.fallback.contacts} >= {"hotline_12393", "agency"}
 
-    def test_empty_answers_still_answer(self) -> None:
-        """No answers at all still gives a non-empty diagnosis (the fallback)."""
-        result = diagnose.diagnose({})
-        assert result.causes or result.fallback is not None
+    def test_facts_cannot_be_changed_by_a_caller(self) -> None:
+        """Results are shared through the cache, so the facts they carry are read-only."""
+        result = diagnose.diagnose({"insurance_type": "resident"})
+        with pytest.raises(TypeError):
+            result.facts["insurance_type"] = "employee"  # type: ignore[index]
+        assert diagnose.diagnose({"insurance_type": "resident"}).to_dict()["facts"] == {"insurance_type": "resident"}
 
 
 class TestToDict:
@@ -122,8 +138,10 @@ class TestToDict:
             assert all(set(step) == {"zh", "en"} for step in cause["steps"])
         assert all(set(n["text"]) == {"zh", "en"} for n in data["notes"])
 
-    def test_same_answers_same_result(self) -> None:
-        """A diagnosis is a pure function of the answers."""
+    def test_same_answers_same_result(self, kb: diagnose.KnowledgeBase) -> None:
+        """A diagnosis is a pure function of the answers: an uncached run, in another order, gives the same."""
         facts = {"insurance_type": "employee", "symptom": "lower_than_expected", "compares_with_pre_reform": "yes"}
         first: Diagnosis = diagnose.diagnose(facts)
-        assert diagnose.diagnose(dict(reversed(list(facts.items())))) == first
+        fresh = diagnose.Diagnoser(kb, cache_size=0).diagnose(dict(reversed(list(facts.items()))))
+        assert fresh is not first
+        assert fresh == first

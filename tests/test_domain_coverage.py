@@ -1,4 +1,4 @@
-"""The knowledge base covers exactly the public contract of domain.md: 26 facts, 24 causes, their values."""
+"""The knowledge base covers exactly the public contract of domain.md: 27 facts, 24 causes, their values."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ FACTS = {
     "flexible_tier": {"with_account", "pool_only"},
     "retired": {"yes", "no"},
     "retiree_years_met": {"yes", "no"},
-    "contribution_status": {"paying", "never_paid", "employer_arrears", "stopped"},
+    "contribution_status": {"paying", "never_paid", "employer_arrears", "debit_failed", "stopped"},
+    "prior_employee_account": {"yes", "no"},
     "recently_enrolled": {"yes", "no"},
     "transfer_status": {"none", "not_applied", "pending", "completed"},
     "symptom": {
@@ -20,7 +21,7 @@ FACTS = {
         "bank", "nhsa_app", "wechat_alipay", "local_app", "hr_app", "pharmacy_hospital", "sms_call",
     },
     "own_spending": {"yes", "no"},
-    "family_sharing": {"none", "authorized", "paid_family_premium", "quota_reserved"},
+    "family_sharing": {"none", "authorized", "paid_family_premium", "quota_reserved", "receiver"},
     "kinship_binding_only": {"yes", "no"},
     "viewing_whose": {"self", "family_member"},
     "relative_with_employee_insurance": {"yes", "no"},
@@ -49,7 +50,7 @@ CAUSES = {
 
 
 def test_facts_and_values_match_domain(kb: KnowledgeBase) -> None:
-    """The 26 fact ids and their value ids are exactly those of domain.md §6."""
+    """The 27 fact ids and their value ids are exactly those of domain.md §6."""
     assert {f: set(kb.facts[f].allowed) for f in kb.facts} == FACTS
 
 

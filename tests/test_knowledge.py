@@ -20,7 +20,7 @@ class TestLoad:
     def test_shipped_knowledge_loads(self) -> None:
         """The shipped knowledge base loads without problems."""
         kb = diagnose.load_knowledge()
-        assert kb.version and len(kb.facts) == 26 and len(kb.causes) == 24
+        assert kb.version and len(kb.facts) == 27 and len(kb.causes) == 24
 
     def test_unknown_fact_in_rule_names_file_place_and_nearest(self, kb_copy: Path) -> None:
         """A misspelt fact id in a rule is reported with its file, its place and the nearest id."""
@@ -29,7 +29,7 @@ class TestLoad:
             diagnose.load_knowledge(kb_copy)
         problem = info.value.problems[0]
         assert problem.file == "causes/resident_insurance_no_account.toml"
-        assert problem.place == "rule[1].when.insurance_typ"
+        assert problem.place == "signal[1].when.insurance_typ"
         assert "did you mean 'insurance_type'" in problem.message
 
     def test_unknown_value_suggests_nearest(self, kb_copy: Path) -> None:
@@ -51,11 +51,11 @@ class TestLoad:
 
     def test_unknown_key_suggests_nearest(self, kb_copy: Path) -> None:
         """An unknown key in a file is reported with the nearest known key."""
-        _replace(kb_copy / "causes/resident_insurance_no_account.toml", "likelihood =", "likelyhood =")
+        _replace(kb_copy / "causes/resident_insurance_no_account.toml", "prior_reason =", "prior_reasn =")
         with pytest.raises(KnowledgeError) as info:
             diagnose.load_knowledge(kb_copy)
         assert any(
-            p.place == "likelyhood" and "did you mean 'likelihood'" in p.message for p in info.value.problems
+            p.place == "prior_reasn" and "did you mean 'prior_reason'" in p.message for p in info.value.problems
         )
 
     def test_bad_toml_names_the_file(self, kb_copy: Path) -> None:
@@ -84,7 +84,7 @@ class TestLoad:
 
     def test_every_problem_reported_at_once(self, kb_copy: Path) -> None:
         """Two broken files give two problems in one error."""
-        _replace(kb_copy / "causes/resident_insurance_no_account.toml", "likelihood =", "likelyhood =")
+        _replace(kb_copy / "causes/resident_insurance_no_account.toml", "prior_reason =", "prior_reasn =")
         _replace(kb_copy / "channels.toml", 'id = "bank"', 'id = "Bank!"')
         with pytest.raises(KnowledgeError) as info:
             diagnose.load_knowledge(kb_copy)
