@@ -114,6 +114,7 @@ def consult(diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False) 
     top1 = top3 = 0
     asked: list[int] = []
     unknown = 0
+    reasons: dict[str, int] = {}
     for case in cases:
         facts = _usable(kb, case["facts"])
         c = Consultation(diagnoser)
@@ -122,6 +123,8 @@ def consult(diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False) 
             c.answer(q.id, facts.get(q.id))
             unknown += q.id not in facts
             n += 1
+        reason = c.stop_reason or "?"
+        reasons[reason] = reasons.get(reason, 0) + 1
         ids = [x.id for x in _ranked(c.result())[0]]
         hit1 = bool(ids) and ids[0] in case["expect"]
         hit3 = all(e in ids[:3] for e in case["expect"])
@@ -139,6 +142,7 @@ def consult(diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False) 
         "p90": asked[int(0.9 * (len(asked) - 1))],
         "max": asked[-1],
         "unknown": unknown / max(1, sum(asked)),
+        "stops": ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())),
     }
 
 
@@ -168,7 +172,8 @@ def main() -> None:
             f = consult(diagnoser, cases, args.verbose)
             print(
                 f"  after a consultation: top-1 {f['top1']:.1%}, top-3 {f['top3']:.1%}; questions median "
-                f"{f['median']:.0f}, p90 {f['p90']:.0f}, max {f['max']:.0f}; answered 不知道 {f['unknown']:.0%}"
+                f"{f['median']:.0f}, p90 {f['p90']:.0f}, max {f['max']:.0f}; answered 不知道 {f['unknown']:.0%}; "
+                f"stopped: {f['stops']}"
             )
 
 

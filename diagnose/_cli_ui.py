@@ -37,7 +37,7 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
     s = STRINGS[lang]
     titles = {cid: c.title for cid, c in consultation.kb.causes.items()}
     while (question := consultation.next_question()) is not None:
-        _show_question(console, question, len(consultation.answers) + 1, lang)
+        _show_question(console, question, consultation.asked + 1, lang)
         while True:
             line = read("> ")
             key = line.strip().lower()
@@ -53,12 +53,16 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
                 else:
                     console.print(s["at_start"])
                 break
-            # The same reading as a helpdesk bot's: numbers, 0/不知道, labels, synonyms, 是/没有.
-            if consultation.answer_text(line).kind == "choose":
+            # The same reading as a helpdesk bot's: numbers, 0/不知道, labels, synonyms, 是/没有, 我去查一下.
+            kind = consultation.answer_text(line).kind
+            if kind == "choose":
                 console.print(s["invalid_choice"].format(text=line.strip(), n=len(question.choices)), style="yellow")
                 continue
+            if kind == "later":
+                console.print(s["deferred"], style="dim")
             break
-    console.print(s["no_questions"], style="dim")
+    reason = consultation.stop_reason
+    console.print(s["stop_cap"] if reason == "cap" else s["stop_no_evidence"] if reason == "no_evidence" else s["no_questions"], style="dim")
 
 
 # Rich breaks lines only at spaces, so a space inside Chinese text ("国家医保服务平台 App 查…") pushes the whole

@@ -58,6 +58,9 @@ class Planner:
         """Cause -> every input fact its signals and defeaters read."""
 
         self._scores = functools.lru_cache(maxsize=1 << 15)(self._scores_uncached)
+        # Values are a pure function of the answers: the first question of every consultation (no answers yet)
+        # is computed once per knowledge base, and common paths after it are too.
+        self._value = functools.lru_cache(maxsize=1 << 15)(self._value_uncached)
 
     def snapshot(self, answers: Mapping[str, str]) -> Snapshot:
         """Evaluate every cause and warning for these answers."""
@@ -65,9 +68,12 @@ class Planner:
         warnings = frozenset(w.id for w in self.kb.warnings.values() if any(r.id in inference.fired for r in w.rules))
         return Snapshot(semantics.conclude(self.kb, inference), warnings)
 
+    def fired(self, answers: Mapping[str, str]) -> frozenset[str]:
+        """The ids of the signals, defeaters, warnings and notes that fire for these answers."""
+        return semantics.infer(self.kb, answers).fired
+
     def _scores_uncached(self, key: frozenset[tuple[str, str]]) -> dict[str, float | None]:
-        ranking = semantics.conclude(self.kb, semantics.infer(self.kb, dict(key)))
-        return {c: (None if s.defeated_by is not None else s.score) for c, s in ranking.scores.items()}
+        return semantics.scores(self.kb, semantics.infer(self.kb, dict(key)))
 
     def scores(self, answers: Mapping[str, str]) -> dict[str, float | None]:
         """Each cause's score for these answers; None when a defeater rules it out. Cached."""
@@ -87,6 +93,10 @@ class Planner:
 
     def value(self, answers: Mapping[str, str], fact_id: str) -> float:
         """The expected information gain of asking `fact_id` (nats), discounted by 不知道 (see the module doc)."""
+        return self._value(frozenset(answers.items()), fact_id)
+
+    def _value_uncached(self, key: frozenset[tuple[str, str]], fact_id: str) -> float:
+        answers = dict(key)
         fact = self.kb.facts[fact_id]
         belief, other = self.belief(answers)
         if not belief:

@@ -217,6 +217,7 @@ FACTS = Table(
                     "ask_if": CONDITIONS,
                     "skip_if": CONDITIONS,
                     "dont_know": Num(0, 0.99),
+                    "early": Bool(),
                     "typical": Table({"value": ID, "share": Num(0.01, 0.99)}),
                 },
             ),
@@ -230,7 +231,8 @@ REPLIES = Table(
         "yes": ListOf(Str(), min_len=1),
         "no": ListOf(Str(), min_len=1),
         "negations": ListOf(Str()),
-    }
+    },
+    {"later": ListOf(Str())},
 )
 DERIVED = Table(
     {
@@ -289,5 +291,6 @@ EVIDENCE = Table(
             {"main": Int(1, 10), "also": Int(0, 10), "main_min_level": ID, "list_min_level": ID, "reason": Str()},
         ),
         "consultation": Table({"min_value": Num(0, 10), "max_questions": Int(1, 50), "reason": Str()}),
-    }
+    },
+    {"second_look": ListOf(Table({"when": CONDITIONS, "ask": ListOf(ID, min_len=1), "reason": Str()}))},
 )

@@ -30,11 +30,11 @@ def normalize(text: str) -> str:
 class Reply:
     """How a free-text reply was read: an answer (value, or None for 不知道), or a request to choose.
 
-    `kind` is "answer", "dont_know" or "choose"; for "choose", `choices` lists the value ids to offer and
-    nothing was recorded.
+    `kind` is "answer", "dont_know", "later" (the person will look it up) or "choose"; for "choose", `choices`
+    lists the value ids to offer and nothing was recorded.
     """
 
-    kind: Literal["answer", "dont_know", "choose"]
+    kind: Literal["answer", "dont_know", "later", "choose"]
     fact: str
     value: str | None
     choices: tuple[str, ...] = ()
@@ -56,6 +56,7 @@ class TextMatcher:
         self._dont_know = {normalize(w) for w in replies.dont_know}
         self._yes = {normalize(w) for w in replies.yes}
         self._no = {normalize(w) for w in replies.no}
+        self._later = {normalize(w) for w in replies.later}
         self._negations = tuple(sorted((w.lower() for w in replies.negations), key=len, reverse=True))
         self._phrases: list[_Phrase] = []
         for fact in kb.facts.values():
@@ -109,6 +110,8 @@ class TextMatcher:
             return choose
         if norm in self._dont_know or norm == "0":
             return Reply("dont_know", fact.id, None)
+        if norm in self._later:
+            return Reply("later", fact.id, None)
         if norm.isascii() and norm.isdigit():  # not "²" or "①", which int() refuses
             n = int(norm)
             return Reply("answer", fact.id, fact.allowed[n - 1]) if 1 <= n <= len(fact.values) else choose

@@ -22,9 +22,14 @@ STATE_FORMAT = "diagnose.consultation/1"
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """A question to put to the person: the fact it settles, its text, help and choices."""
+    """A question to put to the person: the fact it settles, its text, help and choices.
+
+    `reask` is set when the question asks again about an earlier answer that contradicts a later one (domain.md
+    §6.1): it says what clashed, and `text` starts with it.
+    """
 
     fact: Fact
+    reask: Text | None = None
 
     @property
     def id(self) -> str:
@@ -33,8 +38,11 @@ class Question:
 
     @property
     def text(self) -> Text:
-        """The question itself."""
-        return self.fact.question
+        """The question itself (after what clashed, for a re-ask)."""
+        q = self.fact.question
+        if self.reask is None:
+            return q
+        return Text(zh=f"{self.reask.zh}{q.zh}", en=f"{self.reask.en} {q.en}")
 
     @property
     def help(self) -> Text:
@@ -102,6 +110,8 @@ class Consultation:
         self._planner = self.diagnoser.planner
         self._answers: dict[str, str | None] = {}
         self._pending: str | None = None
+        self._deferred: list[str] = []
+        self._reasked: list[str] = []
         self.prefilled: tuple[str, ...] = ()
         """Facts read from the first message by `from_text` (not asked)."""
 
@@ -128,6 +138,8 @@ class Consultation:
             "answers": [[fact, value] for fact, value in self._answers.items()],
             "pending": self._pending,
             "prefilled": list(self.prefilled),
+            "deferred": list(self._deferred),
+            "reasked": list(self._reasked),
         }
 
     @classmethod
@@ -166,8 +178,16 @@ class Consultation:
         prefilled = data.get("prefilled", [])
         if not isinstance(prefilled, list) or any(not isinstance(p, str) or p not in consultation._answers for p in prefilled):
             raise StateError("'prefilled' must list answered facts")
+        for key, known in (("deferred", kb.facts), ("reasked", kb.warnings)):
+            items = data.get(key, [])
+            if not isinstance(items, list) or any(not isinstance(x, str) or x not in known for x in items):
+                raise StateError(f"'{key}' must list {'fact' if key == 'deferred' else 'warning'} ids")
+            if len(set(items)) != len(items):
+                raise StateError(f"'{key}' lists an id twice")
         consultation._pending = pending
         consultation.prefilled = tuple(prefilled)
+        consultation._deferred = list(data.get("deferred", []))
+        consultation._reasked = list(data.get("reasked", []))
         return consultation
 
     # -- state -------------------------------------------------------------------------------------------
@@ -191,8 +211,25 @@ class Consultation:
         validated = validate_facts(self.kb, {fact_id: value})
         self._answers.pop(fact_id, None)  # a corrected answer moves to the end, so undo takes it back
         self._answers[fact_id] = validated.get(fact_id)
+        if fact_id in self._deferred:
+            self._deferred.remove(fact_id)
         if self._pending == fact_id:
             self._pending = None
+
+    def defer(self) -> str:
+        """The person will look the pending question up (我去查一下): ask it again at the end if it still matters.
+
+        Returns the deferred fact id.
+
+        Raises:
+            ConsultationError: no question is pending.
+        """
+        if self._pending is None:
+            raise ConsultationError("no question is pending to put off")
+        fact_id, self._pending = self._pending, None
+        if fact_id not in self._deferred:
+            self._deferred.append(fact_id)
+        return fact_id
 
     def answer_text(self, text: str) -> Reply:
         """Read a free-text reply (是 / 没有 / 不清楚 / 3 / a choice's words) to the pending question.
@@ -212,8 +249,11 @@ class Consultation:
             if question is None:
                 raise ConsultationError("no question is pending: the consultation has reached its result")
             fact_id = question.id
+        self._pending = fact_id
         reply = self.diagnoser.matcher.match_reply(self.kb.facts[fact_id], text)
-        if reply.kind != "choose":
+        if reply.kind == "later":
+            self.defer()
+        elif reply.kind != "choose":
             self.answer(fact_id, reply.value)
         return reply
 
@@ -236,16 +276,38 @@ class Consultation:
 
     # -- choosing questions ------------------------------------------------------------------------------
 
-    def next_question(self) -> Question | None:
-        """The question whose answer is expected to teach most about the cause, or None to stop.
+    def next_question(self, *, force: bool = False) -> Question | None:
+        """The next question to ask, or None when the consultation should stop (see `stop_reason`).
 
-        The value of a question is its expected information gain about the causes still in play, discounted
-        by how often people cannot answer it (knowledge/README.md, "Choosing questions"). It returns None when
-        no question's value reaches the knowledge base's `min_value`, or after `max_questions` questions.
+        In order: an earlier answer that a later one contradicts is asked again, once (domain.md §6.1); then the
+        question whose answer is expected to teach most about the cause (knowledge/README.md, "Choosing
+        questions"); then, before stopping, the facts of a `second_look` that applies (a second cause domain.md
+        pairs with the first); then questions the person put off to look up, if they still matter. It stops at
+        the question cap, or when no question is worth asking. With `force`, it offers the most useful question
+        left even then, and returns None only when there is nothing left to ask.
         """
-        question = self._choose()
+        question, _ = self._plan(force)
         self._pending = question.id if question is not None else None
+        if question is not None and question.reask is not None:
+            self._reasked.append(self._clash(question.id))
         return question
+
+    @property
+    def should_stop(self) -> bool:
+        """Whether the consultation has enough to conclude (`next_question()` would return None)."""
+        return self._plan(False)[0] is None
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why it stops: "settled" (no question would change much and a cause stands), "no_evidence" (nothing
+        more to learn, and no cause has evidence: the fallback), "cap" (the question cap), or None."""
+        question, reason = self._plan(False)
+        return None if question is not None else reason
+
+    @property
+    def asked(self) -> int:
+        """How many questions have been answered (prefilled facts excluded, re-asks included)."""
+        return len(self._answers) - len(self.prefilled) + len(self._reasked)
 
     def _askable(self, fact: Fact, known: Mapping[str, str]) -> bool:
         """Whether the question applies: its `ask_if` answers are known and fit, and `skip_if` does not hold."""
@@ -253,37 +315,94 @@ class Consultation:
             return False
         return not (fact.skip_if and all(known.get(c.fact) in c.allowed for c in fact.skip_if))
 
-    def _choose(self) -> Question | None:
-        """The question with the highest expected value (diagnose._logic), or None when none is worth asking.
-
-        It stops at the knowledge base's question cap, and when no question's value reaches `min_value`
-        (knowledge/evidence.toml). A question that does not apply to some people (`skip_if`) is preceded by the
-        question that tells.
-        """
-        scale = self.kb.scale
-        if len(self._answers) - len(self.prefilled) >= scale.max_questions:
-            return None
+    def _plan(self, force: bool) -> tuple[Question | None, str]:
         known = self.known()
+        reask = self._reask()
+        if reask is not None:
+            return reask, "reask"
+        if self.asked >= self.kb.scale.max_questions and not force:
+            return None, "cap"
+        main = self._planner.snapshot(known).ranking.main
+        if not (main and main[0].level.id == "confirmed"):  # once a cause is settled, only what can change it
+            for fact in self.kb.facts.values():
+                if fact.early and fact.id not in self._answers and self._askable(fact, known):
+                    if self._planner.value(known, fact.id) > 0:
+                        return Question(fact), "early"
+        scored = self._values(known)
+        if scored and (scored[0][0] >= self.kb.scale.min_value or force):
+            return self._before(scored[0][2], known), "value"
+        for look in self.kb.scale.second_looks:
+            if all(known.get(c.fact) in c.allowed for c in look.when):
+                for fact_id in look.ask:
+                    fact = self.kb.facts[fact_id]
+                    if fact_id not in self._answers and fact_id not in self._deferred and self._askable(fact, known):
+                        return self._before(fact_id, known), "second_look"
+        for fact_id in self._deferred:
+            if self._askable(self.kb.facts[fact_id], known) and self._planner.value(known, fact_id) > 0:
+                return Question(self.kb.facts[fact_id]), "deferred"
+        if force and scored:
+            return self._before(scored[0][2], known), "value"
+        return None, "settled" if main else "no_evidence"
+
+    def _values(self, known: Mapping[str, str]) -> list[tuple[float, int, str]]:
+        """(value, order, fact) for every question that may be asked now, most valuable first."""
         order = self._planner.fact_order
-        best: tuple[float, int, str] | None = None
-        for fact_id in self._planner.candidates(known) - set(self._answers):
+        out = []
+        for fact_id in self._planner.candidates(known) - set(self._answers) - set(self._deferred):
             fact = self.kb.facts[fact_id]
-            if not self._askable(fact, known):
-                continue
-            value = self._planner.value(known, fact_id)
-            if value < scale.min_value:
-                continue
-            key = (-value, order[fact_id], fact_id)
-            if best is None or key < best:
-                best = key
-        if best is None:
-            return None
-        fact = self.kb.facts[best[2]]
+            if self._askable(fact, known):
+                value = self._planner.value(known, fact_id)
+                if value > 0:
+                    out.append((value, order[fact_id], fact_id))
+        out.sort(key=lambda x: (-x[0], x[1]))
+        return out
+
+    def _before(self, fact_id: str, known: Mapping[str, str]) -> Question:
+        """The question on `fact_id`, or first the one that decides whether it applies (`skip_if`)."""
+        fact = self.kb.facts[fact_id]
         for cond in fact.skip_if:
             decider = self.kb.facts.get(cond.fact)
             if decider is not None and cond.fact not in self._answers and self._askable(decider, known):
                 return Question(decider)
         return Question(fact)
+
+    def _clashes(self) -> list[tuple[str, list[str]]]:
+        """Each warning that holds and was not re-asked yet, with the answered facts its rule reads, in the
+        order they were answered."""
+        known = self.known()
+        fired = self._planner.fired(known)
+        order = list(self._answers)
+        out = []
+        for warning in self.kb.warnings.values():
+            rule = next((r for r in warning.rules if r.id in fired), None)
+            if rule is None or warning.id in self._reasked:
+                continue
+            facts = sorted({c.fact for c in rule.when if c.fact in known}, key=order.index)
+            if len(facts) >= 2:
+                out.append((warning.id, facts))
+        return out
+
+    def _reask(self) -> Question | None:
+        """The earlier of two answers that a new warning says clash, asked again in plain words."""
+        for _, facts in self._clashes():
+            first, last = facts[0], facts[-1]
+
+            def said(fact_id: str, lang: str) -> str:
+                fact = self.kb.facts[fact_id]
+                value = fact.value(self._answers[fact_id] or "")
+                return f"{fact.label.get(lang)}{'：' if lang == 'zh' else ': '}{value.label.get(lang)}"
+
+            reask = Text(
+                zh=f"您前面说“{said(first, 'zh')}”，后来又说“{said(last, 'zh')}”，这两条对不上。请再确认一下：",
+                en=f'Earlier you said "{said(first, "en")}", then "{said(last, "en")}"; the two do not fit '
+                "together. Please check again:",
+            )
+            return Question(self.kb.facts[first], reask=reask)
+        return None
+
+    def _clash(self, fact_id: str) -> str:
+        """The warning a re-ask of `fact_id` answers."""
+        return next(w for w, facts in self._clashes() if facts[0] == fact_id)
 
     def why(self, fact_id: str) -> Why:
         """The WHY explanation for a question: what each answer would confirm, point to or rule out.

@@ -26,6 +26,7 @@ from .model import (
     Level,
     Rule,
     Scale,
+    SecondLook,
     Text,
     Value,
 )
@@ -129,7 +130,7 @@ class _Loader:
                 if key in f and f["id"] in facts:
                     conds = self.conditions("facts.toml", f"fact[{i}] ({f['id']}).{key}", f[key], facts)
                     facts[f["id"]] = replace(facts[f["id"]], **{key: conds})
-        scale = self.build_scale(evidence_raw)
+        scale = self.build_scale(evidence_raw, facts)
         channels = self.build_channels(channels_raw["channel"])
         derived_order = self.order_derived(derived_raw["derived"], facts)
         # Stubs give every derived fact's values to the conditions; order_derived has already refused cycles.
@@ -168,11 +169,11 @@ class _Loader:
             notes=_freeze(notes),
             channels=_freeze(channels),
             fallback=fallback,
-            replies=Replies(**{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations")}),
+            replies=Replies(**{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations", "later")}),
             scale=scale,
         )
 
-    def build_scale(self, raw: Mapping[str, Any]) -> Scale:
+    def build_scale(self, raw: Mapping[str, Any], facts: Mapping[str, Fact]) -> Scale:
         levels = sorted(
             (Level(lv["id"], lv["min"], _text(lv["label"]), lv["meaning"]) for lv in raw["level"]),
             key=lambda lv: -lv.min,
@@ -194,7 +195,16 @@ class _Loader:
             list_min=next((lv.min for lv in levels if lv.id == listing["list_min_level"]), 0.0),
             min_value=raw["consultation"]["min_value"],
             max_questions=raw["consultation"]["max_questions"],
+            second_looks=tuple(self.build_second_look(i, x, facts) for i, x in enumerate(raw.get("second_look", ()), 1)),
         )
+
+    def build_second_look(self, i: int, raw: Mapping[str, Any], facts: Mapping[str, Fact]) -> SecondLook:
+        place = f"second_look[{i}]"
+        for j, fact_id in enumerate(raw["ask"], 1):
+            if fact_id not in facts:
+                self.missing("evidence.toml", f"{place}.ask[{j}]", f"unknown fact {fact_id!r}", fact_id, facts)
+        when = self.conditions("evidence.toml", f"{place}.when", raw["when"], facts)
+        return SecondLook(when, tuple(raw["ask"]), raw["reason"])
 
     # -- facts, channels, derived facts ------------------------------------------------------------------
 
@@ -237,6 +247,7 @@ class _Loader:
                 values=values,
                 free_text=free,
                 dont_know=f.get("dont_know", 0.3),
+                early=f.get("early", False),
                 typical=(f["typical"]["value"], f["typical"]["share"]) if "typical" in f else None,
             )
             if "typical" in f and f["typical"]["value"] not in ids:

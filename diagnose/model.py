@@ -60,6 +60,9 @@ class Fact:
     """Answers under which the question does not apply (e.g. contributions, for a retiree)."""
     dont_know: float = 0.3
     """How often people cannot answer the question (不知道): an expected 不知道 lowers its value."""
+    early: bool = False
+    """Asked before the planner's choice (whose account, which insurance, where it was seen): the answer changes
+    every later question and text."""
     typical: tuple[str, float] | None = None
     """The usual answer and its share among those who answer; the other values share the rest evenly."""
 
@@ -212,6 +215,7 @@ class Replies:
     yes: tuple[str, ...]
     no: tuple[str, ...]
     negations: tuple[str, ...]
+    later: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,15 @@ class Level:
     min: float
     label: Text
     meaning: str
+
+
+@dataclass(frozen=True)
+class SecondLook:
+    """Before stopping: when `when` holds, ask the still-open facts of `ask` (a second cause domain.md pairs)."""
+
+    when: tuple[Condition, ...]
+    ask: tuple[str, ...]
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -242,6 +255,7 @@ class Scale:
     """The consultation stops when no question's expected value reaches this."""
     max_questions: int
     """The consultation never asks more than this many questions."""
+    second_looks: tuple[SecondLook, ...] = ()
 
     def level(self, probability: float) -> Level:
         """The highest level `probability` reaches."""

@@ -119,6 +119,7 @@ class _Plan:
         self.always = frozenset(r.id for r in kb.rules() if r.kind != "derived" and not r.when)
         self.cause_rules = {r.id: r for c in kb.causes.values() for r in c.rules}
         self.order = {c: i for i, c in enumerate(kb.causes)}
+        self.prior_logits = {c.id: logit(c.prior) for c in kb.causes.values()}
         self.base = {c: _score(kb, c, (), None) for c in kb.causes}
         """Each cause's standing when none of its rules fired."""
 
@@ -237,6 +238,25 @@ def score_cause(kb: KnowledgeBase, cause_id: str, fired: frozenset[str]) -> Caus
     evidence = tuple(r for r in cause.signals if r.id in fired)
     defeater = next((r for r in cause.defeaters if r.id in fired), None)
     return _score(kb, cause_id, evidence, defeater)
+
+
+def scores(kb: KnowledgeBase, inference: Inference) -> dict[str, float | None]:
+    """Each cause's score (None when defeated): what `conclude` ranks by, without building the ranking."""
+    plan = _plan(kb)
+    terms: dict[str, list[float]] = {}
+    defeated: set[str] = set()
+    for rule_id in inference.fired:
+        rule = plan.cause_rules.get(rule_id)
+        if rule is None:
+            continue
+        if rule.kind == "unless":
+            defeated.add(rule.owner)
+        else:
+            terms.setdefault(rule.owner, []).append(rule.weight)
+    return {
+        c: None if c in defeated else (math.fsum([p, *terms[c]]) if c in terms else p)
+        for c, p in plan.prior_logits.items()
+    }
 
 
 def conclude(kb: KnowledgeBase, inference: Inference) -> Ranking:

@@ -56,7 +56,7 @@ def turn(state: str | None, message: str) -> tuple[str | None, str]:
         except (diagnose.StateError, json.JSONDecodeError):
             return None, "会话已过期，请重新描述您的情况。"
         reply = consultation.answer_text(message)
-        prefix = ""
+        prefix = "好的，您先去查，最后再回到这个问题。\n" if reply.kind == "later" else ""
         if reply.kind == "choose":
             question = consultation.kb.facts[reply.fact]
             options = "\n".join(f"{question.allowed.index(v) + 1}. {question.value(v).label.zh}" for v in reply.choices)

@@ -40,14 +40,15 @@ class TestScenarios:
             {"insurance_type": "employee", "query_channel": "bank", "symptom": "zero_in_one_channel",
              "own_spending": "no", "family_sharing": "none"}
         )
-        assert set(asked) <= {"insurance_type", "query_channel", "symptom"}
+        # the bank reading settles it; own spending is the second look domain.md pairs with it (C15, §6.1 #6)
+        assert set(asked) <= {"insurance_type", "query_channel", "symptom", "own_spending"}
         assert c.result().causes[0].id == "queried_financial_account"
 
     def test_delivery_rider_on_cheapest_tier(self) -> None:
         """A flexible worker on the pool-only tier is told the tier builds no account."""
         asked, c = consult({"insurance_type": "flexible_employee", "flexible_tier": "pool_only", "symptom": "always_zero"})
         assert c.result().causes[0].id == "flexible_employment_no_account"
-        assert len(asked) <= 4
+        assert len(asked) <= 5  # insurance, channel, whose account, symptom, tier
 
     def test_spouse_used_family_sharing(self) -> None:
         """Someone whose spouse spent the money through 家庭共济 is told so first."""
@@ -96,6 +97,11 @@ def test_planner_agrees_with_engine(example: Example, kb: KnowledgeBase) -> None
     snapshot = c.diagnoser.planner.snapshot(dict(example.facts))
     result = diagnose.diagnose(dict(example.facts))
     assert snapshot.signature() == result.signature()
+    scores = c.diagnoser.planner.scores(dict(example.facts))  # the planner's fast path: the same scores
+    for cause in result.listed:
+        assert scores[cause.id] == cause.score
+    ranking = snapshot.ranking.scores
+    assert scores == {k: (None if s.defeated_by is not None else s.score) for k, s in ranking.items()}
 
 
 class TestControls:
@@ -138,3 +144,74 @@ class TestControls:
         assert "resident_insurance_no_account" not in effects["employee"].confirms + effects["employee"].raises
         lines = why.render("zh", {k: c.title for k, c in _KB.causes.items()})
         assert any("城乡居民医保不设个人账户" in line for line in lines)
+
+
+class TestStopping:
+    def test_second_cause_after_a_bank_reading(self) -> None:
+        """A bank reading settles the ATM figure, but before stopping the consultation looks for a real shortfall
+        too (domain.md C15, §6.1 #6): own spending is asked and both causes are reported."""
+        persona = {"insurance_type": "employee", "query_channel": "bank", "symptom": "went_to_zero", "own_spending": "yes"}
+        asked, c = consult(persona)
+        assert "own_spending" in asked
+        listed = [x.id for x in c.result().listed]
+        assert listed[0] == "queried_financial_account" and "funds_used_up" in listed
+
+    def test_contradiction_is_asked_again_once(self) -> None:
+        """An answer that contradicts an earlier one brings the earlier question back, in plain words, once."""
+        c = Consultation()
+        c.answer("insurance_type", "resident")
+        c.answer("family_sharing", "authorized")
+        q = c.next_question()
+        assert q is not None and q.id == "insurance_type" and q.reask is not None
+        assert q.text.zh.startswith("您前面说") and "对不上" in q.text.zh and "城乡居民医保" in q.text.zh
+        c.answer(q.id, "resident")  # the person keeps the first answer: the warning stays, it is not asked again
+        again = c.next_question()
+        assert again is None or again.reask is None
+        assert "resident_cannot_give" in {w.id for w in c.result().warnings}
+
+    def test_correcting_the_earlier_answer_clears_the_warning(self) -> None:
+        c = Consultation()
+        c.answer("insurance_type", "resident")
+        c.answer("family_sharing", "authorized")
+        q = c.next_question()
+        assert q is not None and q.reask is not None
+        c.answer(q.id, "employee")
+        assert not c.result().warnings
+        assert c.result().causes[0].id == "family_sharing_spent"
+
+    def test_a_question_put_off_comes_back_at_the_end(self) -> None:
+        """'我去查一下' puts the question off; it is asked again before stopping if it still matters, and the
+        deferral survives a saved state."""
+        c = Consultation()
+        c.answer("insurance_type", "employee")
+        c.answer("query_channel", "nhsa_app")
+        c.answer("viewing_whose", "self")
+        q = c.next_question()
+        assert q is not None
+        reply = c.answer_text("我去查一下")
+        assert reply.kind == "later" and c.answers.get(q.id, "unset") == "unset"
+        restored = Consultation.from_dict(c.to_dict())
+        seen = []
+        while (nxt := restored.next_question()) is not None:
+            seen.append(nxt.id)
+            restored.answer(nxt.id, None)
+        assert q.id in seen and seen.index(q.id) == len(seen) - 1 or q.id not in seen
+
+    def test_the_cap_and_force(self, kb: KnowledgeBase) -> None:
+        """Someone who knows nothing is asked at most max_questions questions; force=True still offers more."""
+        asked, c = consult({})
+        assert len(asked) <= kb.scale.max_questions
+        assert c.should_stop and c.stop_reason in {"cap", "settled", "no_evidence"}
+        if c.stop_reason == "cap":
+            extra = c.next_question(force=True)
+            assert extra is not None and extra.id not in asked
+
+    def test_should_stop_says_why(self) -> None:
+        """A settled case stops with reason 'settled'; a fresh one does not stop."""
+        c = Consultation()
+        assert not c.should_stop and c.stop_reason is None
+        c.answer("insurance_type", "resident")
+        c.answer("viewing_whose", "self")
+        c.answer("external_claim", "none")
+        assert c.should_stop and c.stop_reason == "settled"
+        assert c.next_question() is None
