@@ -108,7 +108,7 @@ def measure(diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False) 
 def consult(diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False) -> dict[str, float]:
     """Run a consultation per case: a simulated person answers from the case's facts and says 不知道 to the
     rest. Returns top-1/top-3 of the final result and the questions asked."""
-    from diagnose.consultation import Consultation
+    from diagnose.consult.session import Consultation
 
     kb = diagnoser.kb
     top1 = top3 = 0

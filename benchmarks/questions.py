@@ -12,7 +12,7 @@ import statistics
 import time
 
 import diagnose
-from diagnose.consultation import Consultation
+from diagnose.consult.session import Consultation
 
 
 def consult_examples(diagnoser: diagnose.Diagnoser | None = None) -> tuple[list[tuple[int, str]], list[float]]:

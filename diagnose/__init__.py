@@ -4,10 +4,10 @@ The public API is re-exported here; everything else is internal. The library nev
 never touches the network and leaves the host's logging configuration alone.
 """
 
-from .api import Diagnoser, diagnose, extract_facts, load_knowledge
-from .consultation import Consultation, Effect, Question, Reply, Why
-from .diagnosis import CauseResult, Diagnosis, Evidence, Message, Reason
-from .errors import (
+from diagnose.api import Diagnoser, diagnose, extract_facts, load_knowledge
+from diagnose.consult.session import Consultation, Effect, Question, Reply, Why
+from diagnose.inference.result import CauseResult, Diagnosis, Evidence, Message, Reason
+from diagnose.errors import (
     ConsultationError,
     DiagnoseError,
     InputError,
@@ -16,7 +16,7 @@ from .errors import (
     StateError,
     UnknownFactError,
 )
-from .model import KnowledgeBase, Text
+from diagnose.knowledge.model import KnowledgeBase, Text
 
 __all__ = [
     "CauseResult",

@@ -1,5 +1,5 @@
 """`python -m diagnose`: the terminal questionnaire and the knowledge linter."""
 
-from .cli import run
+from diagnose.adapters.cli import run
 
 run()

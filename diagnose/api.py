@@ -8,14 +8,14 @@ import re
 import threading
 from collections.abc import Mapping
 
-from . import diagnosis as _diagnosis
-from . import semantics
-from ._engine import Engine
-from ._logic import Planner
-from ._textmatch import TextMatcher
-from .diagnosis import Diagnosis
-from .errors import InvalidValueError, UnknownFactError
-from .model import KnowledgeBase
+from diagnose.inference import result as _diagnosis
+from diagnose.inference import semantics
+from diagnose.inference.engine import Engine
+from diagnose.consult.planner import Planner
+from diagnose.consult.reader import TextMatcher
+from diagnose.inference.result import Diagnosis
+from diagnose.errors import InvalidValueError, UnknownFactError
+from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Diagnoser", "default_diagnoser", "diagnose", "extract_facts", "load_knowledge", "validate_facts"]
 
@@ -110,7 +110,7 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     Raises:
         KnowledgeError: listing every problem found, each with its file and the place in it.
     """
-    from .knowledge import load  # the TOML loader is only needed here, so `import diagnose` stays light
+    from diagnose.knowledge.loader import load  # the TOML loader is only needed here, so `import diagnose` stays light
 
     return load(path)
 

@@ -12,6 +12,7 @@ import json
 import sys
 
 import diagnose
+from diagnose.render.sections import sections
 
 RESTART = {"重新开始", "restart", "从头开始"}
 
@@ -25,20 +26,19 @@ def ask(question: diagnose.Question) -> str:
 
 
 def conclude(result: diagnose.Diagnosis) -> str:
-    """The diagnosis as a chat message: the most likely cause with what to do, then what else to check."""
-    lines: list[str] = [f"⚠ {w.text.zh}" for w in result.warnings]
-    if result.causes:
-        top = result.causes[0]
-        lines.append(f"【{top.strength.zh}】{top.title.zh}\n{top.cause.explanation.zh}")
-        lines += [f"{i}. {step.zh}" for i, step in enumerate(top.cause.steps, 1)]
-        lines.append("联系：" + "、".join(ch.name.zh for ch in top.cause.contacts))
-    others = result.causes[1:] + result.also
-    if others:
-        lines.append("【也可能有关】" + "；".join(f"{c.title.zh}（{c.strength.zh}）" for c in others))
-    if result.fallback is not None:
-        lines.append(f"{result.fallback.title.zh}\n{result.fallback.explanation.zh}")
-        lines.append("联系：" + "、".join(ch.name.zh for ch in result.fallback.contacts))
-    lines += [f"ℹ {n.text.zh}" for n in result.notes]
+    """The diagnosis as a chat message: the same sections, in the same order, as the terminal shows."""
+    lines: list[str] = []
+    for section in sections(result, "zh"):
+        if section.kind in ("warning", "note"):
+            lines.append(f"【{section.title}】{section.text}")
+        elif section.kind == "also":
+            lines.append(f"【{section.group}】{section.title}（{section.strength}）")
+        else:
+            head = f"【{section.strength}】{section.title}" if section.strength else f"【{section.title}】"
+            lines.append(f"{head}\n{section.text}")
+            lines += [f"{i}. {step}" for i, step in enumerate(section.steps, 1)]
+            if section.contacts:
+                lines.append("联系：" + "；".join(section.contacts))
     return "\n".join(lines)
 
 

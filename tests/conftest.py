@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import diagnose
-from diagnose.model import KnowledgeBase
+from diagnose.knowledge.model import KnowledgeBase
 
 
 def pytest_configure(config: pytest.Config) -> None:

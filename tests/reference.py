@@ -1,7 +1,7 @@
 """A plain-Python reading of the knowledge base's rules, used only to verify the back-ends.
 
 It follows diagnose/semantics.py's module docstring and knowledge/README.md ("Evidence") literally, and shares no
-code with diagnose.semantics, diagnose._engine, diagnose._compiler, diagnose._logic or diagnose.diagnosis: it
+code with diagnose.inference.semantics, diagnose.inference.engine, diagnose.inference.compiler, diagnose.consult.planner or diagnose.inference.result: it
 reads the KnowledgeBase model objects and nothing else.
 
 - A condition is true when its fact is known and takes an allowed value, false when the fact is known and takes
@@ -27,7 +27,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from diagnose.model import Condition, KnowledgeBase, Rule
+from diagnose.knowledge.model import Condition, KnowledgeBase, Rule
 
 __all__ = ["CauseVerdict", "Conflict", "Reference", "Verdict", "logistic", "truth"]
 

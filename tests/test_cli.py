@@ -15,7 +15,7 @@ import pytest
 from rich.console import Console
 
 import diagnose
-from diagnose.cli import main
+from diagnose.adapters.cli import main
 
 
 def _console() -> tuple[Console, io.StringIO]:

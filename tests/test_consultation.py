@@ -8,8 +8,9 @@ import pytest
 
 import diagnose
 from diagnose import ConsultationError, InvalidValueError, UnknownFactError
-from diagnose.consultation import Consultation
-from diagnose.model import Example, KnowledgeBase
+from diagnose.consult.session import Consultation
+from diagnose.render.sections import why_lines
+from diagnose.knowledge.model import Example, KnowledgeBase
 
 _KB = diagnose.load_knowledge()
 EXAMPLES = [ex for cause in _KB.causes.values() for ex in cause.examples]
@@ -142,7 +143,7 @@ class TestControls:
         effects = {e.value: e for e in why.effects}
         assert "resident_insurance_no_account" in effects["resident"].confirms
         assert "resident_insurance_no_account" not in effects["employee"].confirms + effects["employee"].raises
-        lines = why.render("zh", {k: c.title for k, c in _KB.causes.items()})
+        lines = why_lines(why, "zh", {k: c.title for k, c in _KB.causes.items()})
         assert any("城乡居民医保不设个人账户" in line for line in lines)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import diagnose
-from diagnose.model import KnowledgeBase
+from diagnose.knowledge.model import KnowledgeBase
 
 # facts -> the warning they must raise (domain.md §6.1, numbered as there).
 CASES = [

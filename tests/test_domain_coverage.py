@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diagnose.model import KnowledgeBase
+from diagnose.knowledge.model import KnowledgeBase
 
 FACTS = {
     "insurance_type": {"employee", "flexible_employee", "resident", "none"},

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import diagnose
-from diagnose.lint import example_problems
-from diagnose.model import Example
+from diagnose.knowledge.lint import example_problems
+from diagnose.knowledge.model import Example
 
 _KB = diagnose.load_knowledge()
 EXAMPLES = [ex for cause in _KB.causes.values() for ex in cause.examples]

@@ -45,8 +45,8 @@ import pytest
 from reference import Reference, Verdict
 
 import diagnose
-from diagnose.diagnosis import CauseResult, Diagnosis, Reason
-from diagnose.model import KnowledgeBase, Rule
+from diagnose.inference.result import CauseResult, Diagnosis, Reason
+from diagnose.knowledge.model import KnowledgeBase, Rule
 
 SEED = 20240611
 PAIR_SAMPLE = 12

@@ -30,8 +30,9 @@ from rich.console import Console
 
 import diagnose
 from diagnose import Consultation, ConsultationError, Diagnosis, KnowledgeError, Reply, StateError
-from diagnose.cli import main
-from diagnose.model import Fact
+from diagnose.adapters.cli import main
+from diagnose.knowledge.model import Fact
+from diagnose.render.sections import why_lines
 
 KB = diagnose.load_knowledge()
 FACT_IDS = sorted(KB.facts)
@@ -332,7 +333,7 @@ class TestConsultationCalls:
             return
         assert [e.value for e in why.effects] == list(KB.facts[fact_id].allowed)
         titles = {cid: cause.title for cid, cause in KB.causes.items()}
-        assert len(why.render("zh", titles)) == len(why.effects)
+        assert len(why_lines(why, "zh", titles)) == len(why.effects)
 
 
 # -- 3. saved states -----------------------------------------------------------------------------------------

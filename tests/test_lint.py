@@ -9,10 +9,10 @@ from types import MappingProxyType
 import pytest
 
 import diagnose
-from diagnose.cli import main
+from diagnose.adapters.cli import main
 from diagnose.errors import Problem
-from diagnose.lint import lint
-from diagnose.model import Condition, KnowledgeBase, Rule
+from diagnose.knowledge.lint import lint
+from diagnose.knowledge.model import Condition, KnowledgeBase, Rule
 
 
 def _replace(path: Path, old: str, new: str) -> None:

@@ -30,8 +30,8 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import diagnose
-from diagnose.diagnosis import CauseResult, Diagnosis
-from diagnose.model import KnowledgeBase, Rule
+from diagnose.inference.result import CauseResult, Diagnosis
+from diagnose.knowledge.model import KnowledgeBase, Rule
 
 TOLERANCE = 1e-9
 ENGINES = ("experta", "python")

@@ -9,7 +9,7 @@ import pytest
 
 import diagnose
 from diagnose import Consultation, StateError
-from diagnose.model import Example
+from diagnose.knowledge.model import Example
 
 _KB = diagnose.load_knowledge()
 EXAMPLES = [ex for cause in _KB.causes.values() for ex in cause.examples]

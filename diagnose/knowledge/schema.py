@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Problem, nearest
+from diagnose.errors import Problem, nearest
 
 INVALID: Any = object()
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -232,7 +232,7 @@ REPLIES = Table(
         "no": ListOf(Str(), min_len=1),
         "negations": ListOf(Str()),
     },
-    {"later": ListOf(Str())},
+    {"later": ListOf(Str()), "reask": TEXT},
 )
 DERIVED = Table(
     {

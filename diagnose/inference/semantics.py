@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import Condition, KnowledgeBase, Level, Rule
+from diagnose.knowledge.model import Condition, KnowledgeBase, Level, Rule
 
 __all__ = [
     "CauseScore",

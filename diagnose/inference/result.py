@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .model import Advice, Cause, Channel, Check, KnowledgeBase, Level, Rule, Text
-from .semantics import CauseScore, Inference, conclude
+from diagnose.knowledge.model import Advice, Cause, Channel, Check, KnowledgeBase, Level, Rule, Text
+from diagnose.inference.semantics import CauseScore, Inference, conclude
 
 __all__ = ["CauseResult", "Diagnosis", "Evidence", "Message", "Reason", "build"]
 
@@ -29,15 +29,6 @@ class Reason:
     rule: str | None = None
     explain: Text | None = None
     because: tuple[Reason, ...] = ()
-
-    def describe(self, lang: str) -> str:
-        """Return this step as one line in `lang`, e.g. "医保类型：城乡居民医保"."""
-        if self.explain is None:
-            sep = ": " if lang == "en" else "："
-            return f"{self.label.get(lang)}{sep}{self.value_label.get(lang)}"
-        if lang == "en":
-            return f"Inferred: {self.label.en}: {self.value_label.en} ({self.explain.en})"
-        return f"推断「{self.value_label.zh}」：{self.explain.zh}"
 
     def walk(self, depth: int = 0) -> list[tuple[int, Reason]]:
         """Return this step and the steps behind it, depth first, with their depth."""

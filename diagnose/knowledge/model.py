@@ -216,6 +216,8 @@ class Replies:
     no: tuple[str, ...]
     negations: tuple[str, ...]
     later: tuple[str, ...] = ()
+    reask: Text | None = None
+    """How an earlier answer is asked again: {first} and {last} are the clashing answers."""
 
 
 @dataclass(frozen=True)

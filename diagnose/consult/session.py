@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ._textmatch import Reply
-from .api import Diagnoser, default_diagnoser, validate_facts
-from .diagnosis import Diagnosis
-from .errors import ConsultationError, InputError, StateError, UnknownFactError
-from .model import Fact, Text, Value
+from diagnose.consult.reader import Reply
+from diagnose.api import Diagnoser, default_diagnoser, validate_facts
+from diagnose.inference.result import Diagnosis
+from diagnose.errors import ConsultationError, InputError, StateError, UnknownFactError
+from diagnose.knowledge.model import Fact, Text, Value
 
 __all__ = ["Consultation", "Effect", "Question", "Reply", "Why"]
 
@@ -76,26 +76,6 @@ class Why:
 
     fact: Fact
     effects: tuple[Effect, ...]
-
-    def render(self, lang: str, title: Mapping[str, Text]) -> list[str]:
-        """Return one line per answer, in `lang`, naming causes by their titles in `title`."""
-        zh = lang != "en"
-        lines = []
-        for effect in self.effects:
-            parts = []
-            for ids, label in (
-                (effect.confirms, ("可确认", "confirms")),
-                (effect.raises, ("提示可能是", "points to")),
-                (effect.rules_out, ("可排除", "rules out")),
-            ):
-                if ids:
-                    names = ("、" if zh else "; ").join(title[i].get(lang) for i in ids[:3])
-                    if len(ids) > 3:
-                        names += f"……（共{len(ids)}个）" if zh else f" and {len(ids) - 3} more"
-                    parts.append(f"{label[0] if zh else label[1]}{'：' if zh else ': '}{names}")
-            answer = self.fact.value(effect.value).label.get(lang)
-            lines.append(answer + ("：" if zh else ": ") + ("；" if zh else ". ").join(parts))
-        return lines
 
 
 class Consultation:
@@ -392,10 +372,10 @@ class Consultation:
                 value = fact.value(self._answers[fact_id] or "")
                 return f"{fact.label.get(lang)}{'：' if lang == 'zh' else ': '}{value.label.get(lang)}"
 
+            template = self.kb.replies.reask or Text("{first} / {last}", "{first} / {last}")
             reask = Text(
-                zh=f"您前面说“{said(first, 'zh')}”，后来又说“{said(last, 'zh')}”，这两条对不上。请再确认一下：",
-                en=f'Earlier you said "{said(first, "en")}", then "{said(last, "en")}"; the two do not fit '
-                "together. Please check again:",
+                zh=template.zh.format(first=said(first, "zh"), last=said(last, "zh")),
+                en=template.en.format(first=said(first, "en"), last=said(last, "en")),
             )
             return Question(self.kb.facts[first], reask=reask)
         return None

@@ -19,8 +19,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from . import semantics
-from .model import KnowledgeBase
+from diagnose.inference import semantics
+from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Planner", "Snapshot"]
 

@@ -11,12 +11,12 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from . import semantics
-from .errors import DiagnoseError, Problem
-from .model import Cause, Condition, KnowledgeBase, Rule
+from diagnose.inference import semantics
+from diagnose.errors import DiagnoseError, Problem
+from diagnose.knowledge.model import Cause, Condition, KnowledgeBase, Rule
 
 if TYPE_CHECKING:
-    from .api import Diagnoser
+    from diagnose.api import Diagnoser
 
 __all__ = ["lint"]
 
@@ -194,7 +194,7 @@ def _text_vs_signals(kb: KnowledgeBase) -> Iterator[Problem]:
 
 def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Problem]:
     if diagnoser is None:
-        from .api import Diagnoser as _Diagnoser
+        from diagnose.api import Diagnoser as _Diagnoser
 
         diagnoser = _Diagnoser(kb, cache_size=0)
     for cause in kb.causes.values():

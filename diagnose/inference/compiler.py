@@ -18,9 +18,9 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ._compat import import_experta
-from .model import Condition, KnowledgeBase, Rule
-from .semantics import depths
+from diagnose._compat import import_experta
+from diagnose.knowledge.model import Condition, KnowledgeBase, Rule
+from diagnose.inference.semantics import depths
 
 __all__ = ["compile_engine", "input_fields"]
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import DiagnoseError, InputError, KnowledgeError
+from diagnose.errors import DiagnoseError, InputError, KnowledgeError
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_KNOWLEDGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 
@@ -62,7 +62,7 @@ def _read_answers(path: str | None, sets: Sequence[str]) -> dict[str, Any]:
 
 
 def _check(argv: Sequence[str], out: Callable[[str], None]) -> int:
-    from .knowledge import load
+    from diagnose.knowledge.loader import load
 
     p = argparse.ArgumentParser(prog="python -m diagnose check", description="Lint a knowledge directory.")
     p.add_argument("path", nargs="?", help="knowledge directory (default: the shipped one)")
@@ -77,7 +77,7 @@ def _check(argv: Sequence[str], out: Callable[[str], None]) -> int:
             out(f"error: {problem}")
         out(f"{len(exc.problems)} problem(s) found")
         return EXIT_KNOWLEDGE
-    from .lint import lint
+    from diagnose.knowledge.lint import lint
 
     problems = lint(kb)
     if problems:
@@ -103,10 +103,10 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
-    from ._strings import STRINGS
-    from .api import default_diagnoser
-    from .consultation import Consultation
-    from .transcript import to_markdown
+    from diagnose.render.strings import STRINGS
+    from diagnose.api import default_diagnoser
+    from diagnose.consult.session import Consultation
+    from diagnose.render.markdown import to_markdown
 
     lang = args.lang
     s = STRINGS[lang]
@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
         # rich costs tens of milliseconds to import: only the rendering paths pay for it.
         from rich.console import Console
 
-        from . import _cli_ui
+        from diagnose.render import terminal as _cli_ui
 
         console = console or Console(highlight=False)
 
@@ -147,9 +147,11 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
     result = consultation.result()
     if code == EXIT_OK:
         if args.json:
-            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            from diagnose.render.sections import to_json
+
+            sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
         else:
-            _cli_ui.render(console, result, lang, diagnoser.kb)
+            _cli_ui.render(console, result, lang)
     if args.save:
         try:
             Path(args.save).write_text(to_markdown(diagnoser.kb, consultation.answers, result, lang), encoding="utf-8")

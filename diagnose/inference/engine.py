@@ -10,9 +10,9 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from ._compiler import compile_engine, input_fields
-from .model import KnowledgeBase
-from .semantics import Inference
+from diagnose.inference.compiler import compile_engine, input_fields
+from diagnose.knowledge.model import KnowledgeBase
+from diagnose.inference.semantics import Inference
 
 __all__ = ["Engine"]
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .model import Fact, KnowledgeBase
+from diagnose.knowledge.model import Fact, KnowledgeBase
 
 __all__ = ["Reply", "TextMatcher"]
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import _schema as schema
-from .errors import KnowledgeError, Problem, nearest
-from .model import (
+from diagnose.knowledge import schema
+from diagnose.errors import KnowledgeError, Problem, nearest
+from diagnose.knowledge.model import (
     Advice,
     Cause,
     Channel,
@@ -38,7 +38,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 __all__ = ["DEFAULT_PATH", "load"]
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "knowledge"  # knowledge/ in a source checkout
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "knowledge"  # knowledge/ in a source checkout
 
 _FILES = {
     "meta.toml": schema.META,
@@ -68,7 +68,7 @@ def load(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
 
 def _default_path() -> Path:
     # Installed as a wheel, the knowledge base travels inside the package (see pyproject.toml).
-    packaged = Path(__file__).resolve().parent / "_data"
+    packaged = Path(__file__).resolve().parents[1] / "_data"
     return packaged if packaged.is_dir() else DEFAULT_PATH
 
 
@@ -169,7 +169,10 @@ class _Loader:
             notes=_freeze(notes),
             channels=_freeze(channels),
             fallback=fallback,
-            replies=Replies(**{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations", "later")}),
+            replies=Replies(
+                **{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations", "later")},
+                reask=_text(replies_raw["reask"]) if "reask" in replies_raw else None,
+            ),
             scale=scale,
         )
 

@@ -1,0 +1,1 @@
+"""The adapters over the library API: the command line."""

@@ -1,0 +1,1 @@
+"""Presentation: the interface's own words, the terminal screens and the Markdown transcript."""

@@ -1,0 +1,156 @@
+"""The one renderer: a diagnosis as ordered sections of plain text in one language.
+
+The terminal, the Markdown transcript, `--json` and the example bot all present these sections, in this order,
+and only style them:
+
+1. warnings (answers that contradict each other);
+2. the main causes: the first in full (what it means, how we know, how to check, what to do, whom to call,
+   sources), the others briefly (without the steps and contacts);
+3. the causes also worth checking, one line each;
+4. the fallback, when no cause has evidence;
+5. the reassurance notes.
+
+Every word comes from the knowledge base or render/strings.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from collections.abc import Mapping
+
+from diagnose.consult.session import Why
+from diagnose.inference.result import CauseResult, Diagnosis, Evidence, Reason
+from diagnose.knowledge.model import Channel, Text
+from diagnose.render.strings import STRENGTHS, STRINGS
+
+__all__ = ["HowLine", "Section", "describe", "sections", "to_json", "why_lines"]
+
+Kind = Literal["warning", "cause", "also", "fallback", "note"]
+
+
+@dataclass(frozen=True, slots=True)
+class HowLine:
+    """One line of the HOW explanation: a signal (depth 0) or an inference behind it (depth 1 and more)."""
+
+    text: str
+    depth: int
+    supports: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One block of the result screen. `group` is the heading of the run of sections it belongs to."""
+
+    kind: Kind
+    group: str
+    title: str
+    strength: str | None = None
+    status: str | None = None
+    full: bool = False
+    text: str = ""
+    regional: str | None = None
+    how: tuple[HowLine, ...] = ()
+    verify: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    contacts: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+def describe(reason: Reason, lang: str) -> str:
+    """One step of HOW as a line, e.g. "医保类型：城乡居民医保", or an inference and why it holds."""
+    s = STRINGS[lang]
+    if reason.explain is None:
+        return s["fact_line"].format(label=reason.label.get(lang), value=reason.value_label.get(lang))
+    return s["inferred_line"].format(
+        label=reason.label.get(lang), value=reason.value_label.get(lang), why=reason.explain.get(lang)
+    )
+
+
+def _evidence(item: Evidence, lang: str) -> list[HowLine]:
+    s = STRINGS[lang]
+    answers = [describe(r, lang) for r in item.because if not r.derived] or [describe(r, lang) for r in item.because]
+    head = s["evidence_line"].format(
+        direction=s[item.direction],
+        strength=STRENGTHS[lang].get(item.strength, item.strength),
+        weight=f"{item.weight:+.1f}",
+        facts=s["list_sep"].join(answers),
+    )
+    lines = [HowLine(head, 0, item.weight > 0)]
+    for reason in item.because:
+        if reason.derived:
+            for depth, inner in reason.walk():
+                if depth:
+                    lines.append(HowLine(describe(inner, lang), depth, item.weight > 0))
+    return lines
+
+
+def _contact(channel: Channel, lang: str) -> str:
+    return STRINGS[lang]["contact_line"].format(name=channel.name.get(lang), detail=channel.detail.get(lang))
+
+
+def _cause(cause: CauseResult, lang: str, *, full: bool) -> Section:
+    s, c = STRINGS[lang], cause.cause
+    return Section(
+        kind="cause",
+        group=s["main"],
+        title=c.title.get(lang),
+        strength=cause.strength.get(lang),
+        status=cause.status,
+        full=full,
+        text=c.explanation.get(lang),
+        regional=c.regional_note.get(lang) if c.regional_note else None,
+        how=tuple(line for item in cause.evidence for line in _evidence(item, lang)),
+        verify=tuple(t.get(lang) for t in c.verify),
+        steps=tuple(t.get(lang) for t in c.steps) if full else (),
+        contacts=tuple(_contact(ch, lang) for ch in c.contacts) if full else (),
+        sources=tuple(c.sources) if full else (),
+    )
+
+
+def sections(result: Diagnosis, lang: str) -> list[Section]:
+    """The result screen in `lang` ("zh" or "en"), in the order of the module doc."""
+    s = STRINGS[lang]
+    out = [Section("warning", s["warnings"], s["warnings"], text=m.text.get(lang)) for m in result.warnings]
+    out += [_cause(cause, lang, full=i == 0) for i, cause in enumerate(result.causes)]
+    out += [
+        Section("also", s["also"], c.title.get(lang), strength=c.strength.get(lang), status=c.status) for c in result.also
+    ]
+    fb = result.fallback
+    if fb is not None:
+        out.append(
+            Section(
+                "fallback",
+                fb.title.get(lang),
+                fb.title.get(lang),
+                text=fb.explanation.get(lang),
+                steps=tuple(t.get(lang) for t in fb.steps),
+                contacts=tuple(_contact(ch, lang) for ch in fb.contacts),
+            )
+        )
+    out += [Section("note", s["notes"], s["notes"], text=m.text.get(lang)) for m in result.notes]
+    return out
+
+
+def to_json(result: Diagnosis) -> dict[str, Any]:
+    """The diagnosis as JSON-safe data (Diagnosis.to_dict()) plus the sections a screen shows, in zh and en."""
+    return {**result.to_dict(), "sections": {lang: [asdict(x) for x in sections(result, lang)] for lang in ("zh", "en")}}
+
+
+def why_lines(why: Why, lang: str, titles: Mapping[str, Text]) -> list[str]:
+    """The WHY explanation of a question: one line per answer, naming the causes it would settle, point to or
+    rule out (at most three by name)."""
+    s = STRINGS[lang]
+    lines = []
+    for effect in why.effects:
+        parts = []
+        for ids, key in ((effect.confirms, "why_confirms"), (effect.raises, "why_points_to"), (effect.rules_out, "why_rules_out")):
+            if ids:
+                names = s["name_sep"].join(titles[i].get(lang) for i in ids[:3])
+                if len(ids) > 3:
+                    names += s["and_more"].format(n=len(ids), rest=len(ids) - 3)
+                parts.append(s[key].format(names=names))
+        answer = why.fact.value(effect.value).label.get(lang)
+        lines.append(s["why_line"].format(answer=answer, effects=s["effect_sep"].join(parts)))
+    return lines

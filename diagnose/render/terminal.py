@@ -1,0 +1,145 @@
+"""The terminal UI with rich: the question loop and the rendered diagnosis. Only the CLI imports this."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.tree import Tree
+from rich.text import Text as RichText
+
+from diagnose.consult.session import Consultation, Question
+from diagnose.inference.result import Diagnosis
+from diagnose.knowledge.model import Text
+from diagnose.render.sections import Section, sections, why_lines
+from diagnose.render.strings import STRINGS
+
+__all__ = ["ask_loop", "render"]
+
+_BACK = {"b", "back", "返回", "上一题"}
+_WHY = {"?", "？", "为什么", "why"}
+
+
+def _show_question(console: Console, question: Question, number: int, lang: str) -> None:
+    s = STRINGS[lang]
+    body = RichText()
+    body.append(_txt(question.text, lang) + "\n", style="bold")
+    body.append(_txt(question.help, lang) + "\n\n", style="dim")
+    for i, choice in enumerate(question.choices, 1):
+        body.append(f"  {i}. {_txt(choice.label, lang)}\n")
+    body.append(f"  0. {s['dont_know']}\n")
+    console.print(Panel(body, title=f"{s['question']} {number}", title_align="left", subtitle=s["choose_hint"]))
+
+
+def ask_loop(consultation: Consultation, console: Console, read: Callable[[str], str], lang: str) -> None:
+    """Ask questions until none can change the diagnosis. EOFError and KeyboardInterrupt propagate."""
+    s = STRINGS[lang]
+    titles = {cid: c.title for cid, c in consultation.kb.causes.items()}
+    while (question := consultation.next_question()) is not None:
+        _show_question(console, question, consultation.asked + 1, lang)
+        while True:
+            line = read("> ")
+            key = line.strip().lower()
+            if key in _WHY:
+                lines = why_lines(consultation.why(question.id), lang, titles)
+                rows = [("•", _t(line, lang), "") for line in lines]
+                console.print(Panel(_items(rows), title=s["why_title"], title_align="left", border_style="cyan"))
+                continue
+            if key in _BACK:
+                if consultation.answers:
+                    undone = consultation.undo()
+                    console.print(s["went_back"].format(question=_txt(consultation.kb.facts[undone].question, lang)))
+                else:
+                    console.print(s["at_start"])
+                break
+            # The same reading as a helpdesk bot's: numbers, 0/不知道, labels, synonyms, 是/没有, 我去查一下.
+            kind = consultation.answer_text(line).kind
+            if kind == "choose":
+                console.print(s["invalid_choice"].format(text=line.strip(), n=len(question.choices)), style="yellow")
+                continue
+            if kind == "later":
+                console.print(s["deferred"], style="dim")
+            break
+    reason = consultation.stop_reason
+    console.print(s["stop_cap"] if reason == "cap" else s["stop_no_evidence"] if reason == "no_evidence" else s["no_questions"], style="dim")
+
+
+# Rich breaks lines only at spaces, so a space inside Chinese text ("国家医保服务平台 App 查…") pushes the whole
+# run after it to a new line. Chinese needs no such spaces: drop those next to a CJK character.
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+|[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _t(text: str, lang: str) -> str:
+    return _CJK_SPACE.sub("", text) if lang == "zh" else text
+
+
+def _txt(text: Text, lang: str) -> str:
+    return _t(text.get(lang), lang)
+
+
+def _items(rows: list[tuple[str, str, str]]) -> Table:
+    """A hanging-indent list: (indent+marker, text, style) rows that wrap under their own text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for marker, text, style in rows:
+        grid.add_row(marker, RichText(text, style=style))
+    return grid
+
+
+def _heading(text: str) -> RichText:
+    return RichText(text, style="bold")
+
+
+def _how(section: Section, lang: str) -> Tree:
+    """The HOW explanation as a tree: each signal that moved the cause, the inferences behind it beneath."""
+    tree = Tree(_heading(STRINGS[lang]["how"]), guide_style="dim")
+    parents = [tree]
+    for line in section.how:
+        del parents[line.depth + 1 :]
+        node = parents[-1].add(RichText(_t(line.text, lang), style="" if line.supports and not line.depth else "dim"))
+        parents.append(node)
+    return tree
+
+
+def _panel(section: Section, lang: str) -> Panel:
+    """A cause or the fallback: what it means, how we know, how to check, what to do and whom to call."""
+    s = STRINGS[lang]
+    parts: list[RenderableType] = [RichText(_t(section.text, lang))]
+    if section.regional:
+        parts.append(RichText(f"⚠ {s['regional']}{'：' if lang == 'zh' else ': '}{_t(section.regional, lang)}", style="yellow"))
+    if section.how:
+        parts.append(_how(section, lang))
+    for heading, marker, items in (("verify", "•", section.verify), ("steps", "#", section.steps), ("contacts", "☎", section.contacts)):
+        if items:
+            if section.kind == "cause":
+                parts.append(_heading(s[heading]))
+            parts.append(_items([(f"{i}." if marker == "#" else marker, _t(x, lang), "") for i, x in enumerate(items, 1)]))
+    if section.sources:
+        parts.append(RichText(f"{s['sources']}: " + s["list_sep"].join(section.sources), style="dim"))
+    if section.kind == "fallback":
+        return Panel(Group(*parts), title=_t(section.title, lang), title_align="left", border_style="yellow")
+    style = "green" if section.status in ("confirmed", "likely") else "yellow"
+    title = f"[{style}]{_t(section.strength or '', lang)}[/] {_t(section.title, lang)}"
+    return Panel(Group(*parts), title=title, title_align="left", border_style=style)
+
+
+def render(console: Console, result: Diagnosis, lang: str) -> None:
+    """Print a diagnosis as the sections of diagnose.render.sections, in their order."""
+    group = None
+    for section in sections(result, lang):
+        if section.kind in ("cause", "also") and section.group != group:
+            console.print(Rule(section.group))
+        group = section.group
+        if section.kind == "warning":
+            console.print(Panel(_t(section.text, lang), title=section.title, title_align="left", border_style="red"))
+        elif section.kind == "note":
+            console.print(Panel(_t(section.text, lang), title=section.title, title_align="left", border_style="blue"))
+        elif section.kind == "also":
+            console.print(_items([("•", _t(f"{section.title}（{section.strength}）" if lang == "zh" else f"{section.title} ({section.strength})", lang), "")]))
+        else:
+            console.print(_panel(section, lang))
