@@ -80,28 +80,40 @@ def main() -> None:
     rows.append(("repeated answer sets (cache)", f"{n / (time.perf_counter() - start):,.0f} /s", ">= 50,000 /s"))
 
     _, latencies = consult_examples(cached)
-    rows.append((
-        "next question p50 / p99",
-        f"{percentile(latencies, 0.5) * 1e3:.2f} / {percentile(latencies, 0.99) * 1e3:.2f} ms",
-        "p99 <= 10 ms",
-    ))
+    rows.append(
+        (
+            "next question p50 / p99",
+            f"{percentile(latencies, 0.5) * 1e3:.2f} / {percentile(latencies, 0.99) * 1e3:.2f} ms",
+            "p99 <= 10 ms",
+        )
+    )
 
     from reference import Reference  # tests/reference.py: the plain-Python evaluator that verifies the engine
 
     reference = Reference(kb)
     ref = [t for ex in examples for t in timed(lambda ex=ex: reference.evaluate(ex), 5)]
-    rows.append((
-        "engine / reference evaluator time (uncached diagnosis)",
-        f"{statistics.mean(samples) / statistics.mean(ref):.0f}x",
-        "-",
-    ))
+    rows.append(
+        (
+            "engine / reference evaluator time (uncached diagnosis)",
+            f"{statistics.mean(samples) / statistics.mean(ref):.0f}x",
+            "-",
+        )
+    )
 
     base, _ = child(["-c", "pass"], 15)
     imp, _ = child(["-c", "import diagnose"], 15)
-    rows.append(("library import (python -c 'import diagnose' minus bare python)", f"{(imp - base) * 1e3:.0f} ms", "<= 50 ms"))
+    rows.append(
+        ("library import (python -c 'import diagnose' minus bare python)", f"{(imp - base) * 1e3:.0f} ms", "<= 50 ms")
+    )
     cli = ["-m", "diagnose", "--set", "insurance_type=employee", "--set", "query_channel=bank", "--json"]
     wall, rss = child(cli, 9)
-    rows.append(("CLI cold start, full diagnosis (--set ... --json)", f"{wall * 1e3:.0f} ms, {rss:.1f} MiB", "<= 100 ms, <= 30 MiB"))
+    rows.append(
+        (
+            "CLI cold start, full diagnosis (--set ... --json)",
+            f"{wall * 1e3:.0f} ms, {rss:.1f} MiB",
+            "<= 100 ms, <= 30 MiB",
+        )
+    )
     wall, rss = child(["-m", "diagnose", "--help"], 9)
     rows.append(("CLI cold start, --help", f"{wall * 1e3:.0f} ms, {rss:.1f} MiB", "-"))
     rows.append(("bare python start (for scale)", f"{base * 1e3:.0f} ms", "-"))

@@ -31,7 +31,9 @@ def measure(verbose: bool = False) -> tuple[int, int, int, int, list[str]]:
                 if example.facts.get(fact) == value:
                     right += 1
                 else:
-                    problems.append(f"{example.name}: {fact}={value} (example: {example.facts.get(fact)}) <- {example.story}")
+                    problems.append(
+                        f"{example.name}: {fact}={value} (example: {example.facts.get(fact)}) <- {example.story}"
+                    )
             if verbose:
                 missed = {f: v for f, v in example.facts.items() if found.get(f) != v}
                 print(f"{example.name}: missed {missed}")

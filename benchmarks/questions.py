@@ -42,10 +42,14 @@ def main() -> None:
     latencies.sort()
     worst = max(counts)
     print(f"example cases: {len(numbers)}")
-    print(f"questions asked: mean {statistics.mean(numbers):.1f}, median {statistics.median(numbers):.0f}, "
-          f"max {worst[0]} ({worst[1]})")
-    print(f"next_question latency: p50 {latencies[len(latencies) // 2] * 1e3:.2f} ms, "
-          f"p99 {latencies[int(len(latencies) * 0.99)] * 1e3:.2f} ms over {len(latencies)} calls")
+    print(
+        f"questions asked: mean {statistics.mean(numbers):.1f}, median {statistics.median(numbers):.0f}, "
+        f"max {worst[0]} ({worst[1]})"
+    )
+    print(
+        f"next_question latency: p50 {latencies[len(latencies) // 2] * 1e3:.2f} ms, "
+        f"p99 {latencies[int(len(latencies) * 0.99)] * 1e3:.2f} ms over {len(latencies)} calls"
+    )
 
 
 if __name__ == "__main__":

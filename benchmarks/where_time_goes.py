@@ -1,6 +1,6 @@
 """Where the time goes, for the two targets that experta makes hard: uncached diagnosis and CLI cold start.
 
-    .venv/bin/python benchmarks/where_time_goes.py
+.venv/bin/python benchmarks/where_time_goes.py
 """
 
 from __future__ import annotations

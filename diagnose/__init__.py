@@ -6,7 +6,6 @@ never touches the network and leaves the host's logging configuration alone.
 
 from diagnose.api import Diagnoser, diagnose, extract_facts, load_knowledge
 from diagnose.consult.session import Consultation, Effect, Question, Reply, Why
-from diagnose.inference.result import CauseResult, Diagnosis, Evidence, Message, Reason
 from diagnose.errors import (
     ConsultationError,
     DiagnoseError,
@@ -16,6 +15,7 @@ from diagnose.errors import (
     StateError,
     UnknownFactError,
 )
+from diagnose.inference.result import CauseResult, Diagnosis, Evidence, Message, Reason
 from diagnose.knowledge.model import KnowledgeBase, Text
 
 __all__ = [

@@ -8,13 +8,13 @@ import re
 import threading
 from collections.abc import Mapping
 
+from diagnose.consult.planner import Planner
+from diagnose.consult.reader import TextMatcher
+from diagnose.errors import InvalidValueError, UnknownFactError
 from diagnose.inference import result as _diagnosis
 from diagnose.inference import semantics
 from diagnose.inference.engine import Engine
-from diagnose.consult.planner import Planner
-from diagnose.consult.reader import TextMatcher
 from diagnose.inference.result import Diagnosis
-from diagnose.errors import InvalidValueError, UnknownFactError
 from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Diagnoser", "default_diagnoser", "diagnose", "extract_facts", "load_knowledge", "validate_facts"]
@@ -49,9 +49,13 @@ def validate_facts(kb: KnowledgeBase, facts: Mapping[str, str | None]) -> dict[s
             if not value:
                 continue
             if len(value) > _FREE_TEXT_MAX or "\n" in value:
-                raise InvalidValueError(key, value[:60], (), reason=f"must be one line of at most {_FREE_TEXT_MAX} characters")
+                raise InvalidValueError(
+                    key, value[:60], (), reason=f"must be one line of at most {_FREE_TEXT_MAX} characters"
+                )
             if _IDENTIFIER.search(value):
-                raise InvalidValueError(key, value, (), reason="looks like an ID, card or phone number, which we never store")
+                raise InvalidValueError(
+                    key, value, (), reason="looks like an ID, card or phone number, which we never store"
+                )
         elif value not in fact.allowed:
             raise InvalidValueError(key, value, fact.allowed)
         out[key] = value

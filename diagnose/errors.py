@@ -40,7 +40,7 @@ class DiagnoseError(Exception):
     """Base class of every error the package raises on purpose."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One problem found in a knowledge file: where it is and what is wrong."""
 
@@ -91,9 +91,7 @@ class InvalidValueError(InputError):
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
         what = reason or f"value {value!r} is not allowed"
         allowed_text = ", ".join(self.allowed) if self.allowed else "any short text"
-        super().__init__(
-            f"fact {fact!r}: {what}{hint} Allowed: {allowed_text}, or None for unknown", fact=fact
-        )
+        super().__init__(f"fact {fact!r}: {what}{hint} Allowed: {allowed_text}, or None for unknown", fact=fact)
 
 
 class ConsultationError(DiagnoseError):

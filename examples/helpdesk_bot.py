@@ -48,7 +48,9 @@ def turn(state: str | None, message: str) -> tuple[str | None, str]:
     if state is None or restart:
         consultation = diagnose.Consultation() if restart else diagnose.Consultation.from_text(message)
         facts = consultation.kb.facts
-        understood = [f"{facts[f].label.zh}：{facts[f].value(consultation.answers[f]).label.zh}" for f in consultation.prefilled]
+        understood = [
+            f"{facts[f].label.zh}：{facts[f].value(consultation.answers[f]).label.zh}" for f in consultation.prefilled
+        ]
         prefix = ("我了解到：" + "；".join(understood) + "\n") if understood else ""
     else:
         try:

@@ -1,8 +1,8 @@
 """A plain-Python reading of the knowledge base's rules, used only to verify the back-ends.
 
-It follows diagnose/semantics.py's module docstring and knowledge/README.md ("Evidence") literally, and shares no
-code with diagnose.inference.semantics, diagnose.inference.engine, diagnose.inference.compiler, diagnose.consult.planner or diagnose.inference.result: it
-reads the KnowledgeBase model objects and nothing else.
+It follows diagnose/inference/semantics.py's module docstring and knowledge/README.md ("Evidence") literally, and
+shares no code with diagnose.inference (semantics, engine, compiler, result) or diagnose.consult.planner: it reads
+the KnowledgeBase model objects and nothing else.
 
 - A condition is true when its fact is known and takes an allowed value, false when the fact is known and takes
   another value, and unknown when nobody answered it (or the derived fact was not inferred).
@@ -45,10 +45,7 @@ def truth(condition: Condition, values: Mapping[str, str]) -> bool | None:
 
 def _holds(rule: Rule, values: Mapping[str, str]) -> bool:
     """Every condition of `rule` is true (an unknown one is not)."""
-    for condition in rule.when:
-        if truth(condition, values) is not True:
-            return False
-    return True
+    return all(truth(condition, values) is True for condition in rule.when)
 
 
 def logistic(score: float) -> float:

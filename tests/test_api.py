@@ -102,7 +102,12 @@ class TestEvidence:
 
     def test_how_explains_derived_facts_by_their_rule(self, kb: diagnose.KnowledgeBase) -> None:
         """Where a signal reads a derived fact, HOW names the derived rule and the answers behind it."""
-        facts = {"insurance_type": "resident", "family_sharing": "authorized", "query_channel": "bank", "symptom": "went_to_zero"}
+        facts = {
+            "insurance_type": "resident",
+            "family_sharing": "authorized",
+            "query_channel": "bank",
+            "symptom": "went_to_zero",
+        }
         result = diagnose.diagnose(facts)
         derived = [r for c in (*result.listed,) for e in c.evidence for r in e.because if r.derived]
         assert derived, "some signal of these answers reads a derived fact"

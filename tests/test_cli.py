@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from rich.console import Console
@@ -199,7 +200,7 @@ class TestNonInteractive:
 class TestRealTerminal:
     """`python -m diagnose` in a real pseudo-terminal, as a person would run it."""
 
-    RESIDENT = {"insurance_type": "resident", "symptom": "always_zero"}
+    RESIDENT: ClassVar[dict[str, str]] = {"insurance_type": "resident", "symptom": "always_zero"}
 
     def spawn(self) -> tuple[int, int]:
         import pty
@@ -256,7 +257,7 @@ class TestRealTerminal:
         os.write(fd, "垃圾输入\r".encode())
         screen += self.read_until(fd, "> ")
         assert "没看懂" in screen
-        os.write(fd, "0\r".encode())  # 不知道: the next question comes
+        os.write(fd, b"0\r")  # 不知道: the next question comes
         screen += self.read_until(fd, "> ")
         os.write(fd, b"b\r")
         screen += self.read_until(fd, "> ")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 import diagnose
 from diagnose import Consultation
+
+pytestmark = pytest.mark.slow  # threads hammering the engine: the full run (CI), not the quick one
 
 _KB = diagnose.load_knowledge()
 EXAMPLES = [ex for cause in _KB.causes.values() for ex in cause.examples]

@@ -9,8 +9,8 @@ import pytest
 import diagnose
 from diagnose import ConsultationError, InvalidValueError, UnknownFactError
 from diagnose.consult.session import Consultation
-from diagnose.render.sections import why_lines
 from diagnose.knowledge.model import Example, KnowledgeBase
+from diagnose.render.sections import why_lines
 
 _KB = diagnose.load_knowledge()
 EXAMPLES = [ex for cause in _KB.causes.values() for ex in cause.examples]
@@ -38,8 +38,13 @@ class TestScenarios:
     def test_atm_reading_asks_nothing_unrelated(self) -> None:
         """Someone who read the balance at an ATM gets the 金融账户 answer without unrelated questions."""
         asked, c = consult(
-            {"insurance_type": "employee", "query_channel": "bank", "symptom": "zero_in_one_channel",
-             "own_spending": "no", "family_sharing": "none"}
+            {
+                "insurance_type": "employee",
+                "query_channel": "bank",
+                "symptom": "zero_in_one_channel",
+                "own_spending": "no",
+                "family_sharing": "none",
+            }
         )
         # the bank reading settles it; own spending is the second look domain.md pairs with it (C15, §6.1 #6)
         assert set(asked) <= {"insurance_type", "query_channel", "symptom", "own_spending"}
@@ -47,15 +52,21 @@ class TestScenarios:
 
     def test_delivery_rider_on_cheapest_tier(self) -> None:
         """A flexible worker on the pool-only tier is told the tier builds no account."""
-        asked, c = consult({"insurance_type": "flexible_employee", "flexible_tier": "pool_only", "symptom": "always_zero"})
+        asked, c = consult(
+            {"insurance_type": "flexible_employee", "flexible_tier": "pool_only", "symptom": "always_zero"}
+        )
         assert c.result().causes[0].id == "flexible_employment_no_account"
         assert len(asked) <= 5  # insurance, channel, whose account, symptom, tier
 
     def test_spouse_used_family_sharing(self) -> None:
         """Someone whose spouse spent the money through 家庭共济 is told so first."""
         persona = {
-            "insurance_type": "employee", "query_channel": "nhsa_app", "symptom": "went_to_zero",
-            "family_sharing": "authorized", "own_spending": "no", "contribution_status": "paying",
+            "insurance_type": "employee",
+            "query_channel": "nhsa_app",
+            "symptom": "went_to_zero",
+            "family_sharing": "authorized",
+            "own_spending": "no",
+            "contribution_status": "paying",
             "auto_deduction": "no",
         }
         _, c = consult(persona)
@@ -64,7 +75,12 @@ class TestScenarios:
     def test_retiree_is_not_asked_about_contributions(self) -> None:
         """A retiree does not pay contributions (domain.md §6 notes): the question is never put to them, and
         a retiree whose years are met is never told to resume paying."""
-        persona = {"retired": "yes", "retiree_years_met": "yes", "insurance_type": "employee", "symptom": "lower_than_expected"}
+        persona = {
+            "retired": "yes",
+            "retiree_years_met": "yes",
+            "insurance_type": "employee",
+            "symptom": "lower_than_expected",
+        }
         asked, c = consult(persona)
         assert "contribution_status" not in asked
         assert "contributions_lapsed" not in {x.id for x in c.result().listed}
@@ -151,7 +167,12 @@ class TestStopping:
     def test_second_cause_after_a_bank_reading(self) -> None:
         """A bank reading settles the ATM figure, but before stopping the consultation looks for a real shortfall
         too (domain.md C15, §6.1 #6): own spending is asked and both causes are reported."""
-        persona = {"insurance_type": "employee", "query_channel": "bank", "symptom": "went_to_zero", "own_spending": "yes"}
+        persona = {
+            "insurance_type": "employee",
+            "query_channel": "bank",
+            "symptom": "went_to_zero",
+            "own_spending": "yes",
+        }
         asked, c = consult(persona)
         assert "own_spending" in asked
         listed = [x.id for x in c.result().listed]
@@ -196,7 +217,7 @@ class TestStopping:
         while (nxt := restored.next_question()) is not None:
             seen.append(nxt.id)
             restored.answer(nxt.id, None)
-        assert q.id in seen and seen.index(q.id) == len(seen) - 1 or q.id not in seen
+        assert (q.id in seen and seen.index(q.id) == len(seen) - 1) or q.id not in seen
 
     def test_the_cap_and_force(self, kb: KnowledgeBase) -> None:
         """Someone who knows nothing is asked at most max_questions questions; force=True still offers more."""

@@ -57,7 +57,12 @@ def test_every_warning_is_tested(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     "facts",
     [
-        {"insurance_type": "employee", "contribution_status": "paying", "symptom": "went_to_zero", "own_spending": "yes"},
+        {
+            "insurance_type": "employee",
+            "contribution_status": "paying",
+            "symptom": "went_to_zero",
+            "own_spending": "yes",
+        },
         {"insurance_type": "resident", "query_channel": "wechat_alipay", "symptom": "always_zero"},
         {"insurance_type": "flexible_employee", "flexible_tier": "pool_only", "symptom": "always_zero"},
         {"retired": "yes", "retiree_years_met": "no", "insurance_type": "employee"},

@@ -34,18 +34,15 @@ from diagnose.adapters.cli import main
 from diagnose.knowledge.model import Fact
 from diagnose.render.sections import why_lines
 
+pytestmark = pytest.mark.slow  # hypothesis fuzzing: the full run (CI), not the quick one
+
 KB = diagnose.load_knowledge()
 FACT_IDS = sorted(KB.facts)
 DERIVED_IDS = sorted(KB.derived)
 ALL_VALUES = sorted({v for f in KB.facts.values() for v in f.allowed})
 STATE_FORMAT = Consultation().to_dict()["format"]
 WORDS = sorted(
-    {
-        w
-        for f in KB.facts.values()
-        for v in f.values
-        for w in (*v.synonyms, v.id, v.label.zh, v.label.en)
-    }
+    {w for f in KB.facts.values() for v in f.values for w in (*v.synonyms, v.id, v.label.zh, v.label.en)}
     | set(KB.replies.dont_know)
     | set(KB.replies.yes)
     | set(KB.replies.no)
@@ -62,7 +59,7 @@ GARBAGE = st.text(max_size=40)
 HUGE = st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=4), st.integers(1_000, 30_000))
 WORDY = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=4)), max_size=8).map("".join)
 NUMBERS = st.one_of(
-    st.integers(-10**12, 10**12).map(str),
+    st.integers(-(10**12), 10**12).map(str),
     st.from_regex(r"\s*[0-9０-９٠-٩]{1,5}\s*", fullmatch=True),
     st.floats(allow_nan=True).map(str),
 )
@@ -130,7 +127,9 @@ def _reply_texts(fact_id: str) -> st.SearchStrategy[str]:
     words = sorted(
         {w for v in fact.values for w in (*v.synonyms, v.id, v.label.zh, v.label.en)}
         | {str(i) for i in range(len(fact.values) + 2)}
-        | set(KB.replies.yes) | set(KB.replies.no) | set(KB.replies.dont_know)
+        | set(KB.replies.yes)
+        | set(KB.replies.no)
+        | set(KB.replies.dont_know)
     )
     pad = st.sampled_from(["", " ", "。", "嗯，", "我", "不是", "吧", "\n", "!", "　"]) | st.text(max_size=3)
     return st.builds(lambda a, w, b: a + w + b, pad, st.sampled_from(words), pad)
@@ -150,7 +149,8 @@ STATE_LIKE = st.fixed_dictionaries(
     optional={
         "format": st.just(STATE_FORMAT) | JSON,
         "knowledge_version": st.just(KB.version) | JSON,
-        "answers": st.lists(st.lists(st.sampled_from(FACT_IDS) | st.sampled_from(ALL_VALUES) | JSON, max_size=3)) | JSON,
+        "answers": st.lists(st.lists(st.sampled_from(FACT_IDS) | st.sampled_from(ALL_VALUES) | JSON, max_size=3))
+        | JSON,
         "pending": st.sampled_from(FACT_IDS) | JSON,
         "prefilled": st.lists(st.sampled_from(FACT_IDS) | JSON, max_size=3) | JSON,
     },
@@ -238,7 +238,9 @@ class TestFreeText:
     @example(pending_text=("symptom", "1" * 5000), before={})
     @example(pending_text=("retired", "不是"), before={})
     @example(pending_text=("region", "是"), before={})
-    def test_answer_text_reads_or_asks_to_choose(self, pending_text: tuple[str, str], before: dict[str, str | None]) -> None:
+    def test_answer_text_reads_or_asks_to_choose(
+        self, pending_text: tuple[str, str], before: dict[str, str | None]
+    ) -> None:
         """Any text replying to a pending question is an answer, a 不知道 or a "choose" that records nothing."""
         pending, text = pending_text
         state = {
@@ -305,7 +307,8 @@ class TestConsultationCalls:
     @FAST
     @given(calls=st.lists(st.tuples(KEYS, VALUES), max_size=6))
     def test_answer_records_or_raises_input_error(self, calls: list[tuple[Any, Any]]) -> None:
-        """Random (fact, value) answers are recorded or refused with an InputError that leaves the answers as they were."""
+        """Random (fact, value) answers are recorded or refused with an InputError that leaves the answers as they
+        were."""
         c = Consultation()
         for fact_id, value in calls:
             before = c.answers
@@ -402,7 +405,8 @@ class TestState:
     def test_mutated_state_restores_or_raises_state_error(
         self, base: dict[str, Any], edits: int, data: st.DataObject
     ) -> None:
-        """A valid saved state with keys dropped, values changed or wrong types is restored or refused with StateError."""
+        """A valid saved state with keys dropped, values changed or wrong types is restored or refused with
+        StateError."""
         state = base
         for _ in range(edits):
             state = _mutate(state, data)
@@ -511,12 +515,30 @@ class TestKnowledge:
 
 # -- 5. the command line --------------------------------------------------------------------------------------
 
-# What a real argv can hold, without "/" or "\\" so that a random --save or --answers path stays in the scratch directory.
+# What a real argv can hold, without "/" or "\\" so that a random --save or --answers path stays in the scratch
+# directory.
 ARG_CHARS = st.characters(exclude_categories=("Cs",), exclude_characters="\x00/\\")
 ARG_TEXT = st.text(alphabet=ARG_CHARS, max_size=20)
 FLAGS = [
-    "--lang", "zh", "en", "fr", "--json", "--set", "--answers", "--save", "-h", "--help",
-    "--", "-", "--la", "--js", "--an", "--s", "--lang=en", "check", ".",
+    "--lang",
+    "zh",
+    "en",
+    "fr",
+    "--json",
+    "--set",
+    "--answers",
+    "--save",
+    "-h",
+    "--help",
+    "--",
+    "-",
+    "--la",
+    "--js",
+    "--an",
+    "--s",
+    "--lang=en",
+    "check",
+    ".",
 ]
 SET_ITEMS = st.builds(
     lambda k, sep, v: f"{k}{sep}{v}",
@@ -624,7 +646,7 @@ class TestCli:
         assert code == (130 if ended and end is KeyboardInterrupt else 0)
 
 
-# -- the bugs fuzzing found, each with its minimal input, now fixed ------------------------------------------------------------------
+# -- the bugs fuzzing found, each with its minimal input, now fixed ------------------------------------------
 
 
 class TestFoundBugs:

@@ -50,7 +50,12 @@ def _turns(first: str, words: dict[str, str], extra: tuple[str, ...] = ()) -> li
 
 def test_multi_turn_with_free_text_and_a_bad_reply() -> None:
     """Free-text replies are understood, an unclear one gets 'please choose', and the chat reaches a result."""
-    words = {"哪种医保": "单位交的", "在哪里看到": "国家医保服务平台", "给其他家人用": "开通了家庭共济", "自己看病": "没有"}
+    words = {
+        "哪种医保": "单位交的",
+        "在哪里看到": "国家医保服务平台",
+        "给其他家人用": "开通了家庭共济",
+        "自己看病": "没有",
+    }
     replies = _turns("我的医保余额突然少了一大块", words, extra=("随便",))
     assert "没太明白" in replies[1]
     assert any("家庭共济" in r and "【" in r for r in replies[-1:])

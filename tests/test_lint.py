@@ -57,7 +57,10 @@ class TestUnreachable:
         """A signal whose conditions contradict each other through derived facts is unreachable."""
         _append(
             kb_copy / "causes/duplicate_enrollment.toml",
-            '\n[[signal]]\nwhen = { account_exists = "yes", insurance_type = "resident" }\nweight = "weak"\nreason = "probe"\n',
+            (
+                '\n[[signal]]\nwhen = { account_exists = "yes", insurance_type = "resident" }\n'
+                'weight = "weak"\nreason = "probe"\n'
+            ),
         )
         n = len(diagnose.load_knowledge(kb_copy).causes["duplicate_enrollment"].signals)
         _find(_lint(kb_copy), "causes/duplicate_enrollment.toml", f"signal[{n}]", "unreachable")
@@ -122,7 +125,13 @@ class TestTextAgainstSignals:
     def test_signal_on_a_symptom_the_text_never_names(self, kb: KnowledgeBase) -> None:
         """A supporting signal on a symptom that the cause's title and explanation never mention is reported."""
         cause = kb.causes["duplicate_enrollment"]
-        probe = Rule("duplicate_enrollment#s9", cause.id, "signal", (Condition("symptom", frozenset({"cannot_use"})),), weight=0.7)
+        probe = Rule(
+            "duplicate_enrollment#s9",
+            cause.id,
+            "signal",
+            (Condition("symptom", frozenset({"cannot_use"})),),
+            weight=0.7,
+        )
         problems = lint(_with_cause(kb, cause.id, signals=(*cause.signals, probe)))
         _find(problems, "causes/duplicate_enrollment.toml", "signal[9]", "never mention")
 

@@ -174,12 +174,12 @@ def tie_differences(got: Diagnosis, want: Diagnosis, order: Mapping[str, int]) -
         shape = [(c.status, round(c.score, 6)) for c in mine]
         expected = [(c.status, round(c.score, 6)) for c in theirs]
         if len(mine) != len(theirs) or any(
-            a.status != b.status or abs(a.score - b.score) > TOLERANCE for a, b in zip(mine, theirs)
+            a.status != b.status or abs(a.score - b.score) > TOLERANCE for a, b in zip(mine, theirs, strict=False)
         ):
             out.append(f"{part}: levels and scores {shape} != {expected}")
     groups, expected_groups = _tie_groups(got.listed), _tie_groups(want.listed)
     # Every tie group but the last one shown is shown whole, so it holds the same causes.
-    for mine, theirs in list(zip(groups, expected_groups))[:-1]:
+    for mine, theirs in list(zip(groups, expected_groups, strict=False))[:-1]:
         if {c.id for c in mine} != {c.id for c in theirs}:
             out.append(f"tied causes {[c.id for c in mine]} != {[c.id for c in theirs]}")
     for group in groups:

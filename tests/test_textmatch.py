@@ -11,7 +11,7 @@ import diagnose
 from diagnose import Consultation
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import extraction  # noqa: E402
+import extraction
 
 
 def _pending(fact: str) -> Consultation:
@@ -85,8 +85,10 @@ class TestExtract:
     @pytest.mark.parametrize(
         ("text", "expected"),
         [
-            ("我在老家交的新农合，支付宝里医保余额一直是0",
-             {"insurance_type": "resident", "query_channel": "wechat_alipay", "symptom": "always_zero"}),
+            (
+                "我在老家交的新农合，支付宝里医保余额一直是0",
+                {"insurance_type": "resident", "query_channel": "wechat_alipay", "symptom": "always_zero"},
+            ),
             ("在ATM上查医保卡是0", {"query_channel": "bank"}),
             ("我在银行查的医保卡余额是0", {"query_channel": "bank"}),
             ("医保卡绑定的银行卡里没钱", {"query_channel": None}),

@@ -27,14 +27,16 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m diagnose",
         description="医保个人账户余额诊断 / Why a medical-insurance personal-account balance is 0, missing or low.",
-        epilog="Lint a knowledge directory: python -m diagnose check [PATH]. "
-        "Exit codes: 0 ok, 1 bad input, 2 usage, 3 invalid knowledge base, 130 interrupted.",
+        epilog="Exit codes: 0 ok, 1 bad input, 2 usage, 3 invalid knowledge base, 130 interrupted.",
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language (default: zh)")
     p.add_argument("--answers", metavar="FILE.json", help="answers as a JSON object {fact: value}; no questions asked")
     p.add_argument("--set", metavar="FACT=VALUE", action="append", default=[], help="one answer; may be repeated")
     p.add_argument("--json", action="store_true", help="print the diagnosis as JSON (Diagnosis.to_dict())")
     p.add_argument("--save", metavar="FILE.md", help="write a transcript (questions, answers, result) as Markdown")
+    commands = p.add_subparsers(dest="command", metavar="{check}")
+    check = commands.add_parser("check", help="lint a knowledge directory", description="Lint a knowledge directory.")
+    check.add_argument("path", nargs="?", help="knowledge directory (default: the shipped one)")
     return p
 
 
@@ -45,7 +47,9 @@ def _read_answers(path: str | None, sets: Sequence[str]) -> dict[str, Any]:
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})", fact="") from exc
+            raise InputError(
+                f"{path}: not valid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})", fact=""
+            ) from exc
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: not UTF-8 text", fact="") from exc
         except (ValueError, RecursionError) as exc:  # integers beyond Python's digit limit, absurd nesting
@@ -61,17 +65,11 @@ def _read_answers(path: str | None, sets: Sequence[str]) -> dict[str, Any]:
     return answers
 
 
-def _check(argv: Sequence[str], out: Callable[[str], None]) -> int:
+def _check(path: str | None, out: Callable[[str], None]) -> int:
     from diagnose.knowledge.loader import load
 
-    p = argparse.ArgumentParser(prog="python -m diagnose check", description="Lint a knowledge directory.")
-    p.add_argument("path", nargs="?", help="knowledge directory (default: the shipped one)")
     try:
-        args = p.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0) and EXIT_USAGE
-    try:
-        kb = load(args.path)
+        kb = load(path)
     except KnowledgeError as exc:
         for problem in exc.problems:
             out(f"error: {problem}")
@@ -85,8 +83,10 @@ def _check(argv: Sequence[str], out: Callable[[str], None]) -> int:
             out(f"error: {problem}")
         out(f"{len(problems)} problem(s) found")
         return EXIT_KNOWLEDGE
-    out(f"ok: {len(kb.facts)} facts, {len(kb.derived)} derived facts, {len(kb.causes)} causes, "
-        f"{len(kb.warnings)} warnings, {len(kb.notes)} notes (version {kb.version})")
+    out(
+        f"ok: {len(kb.facts)} facts, {len(kb.derived)} derived facts, {len(kb.causes)} causes, "
+        f"{len(kb.warnings)} warnings, {len(kb.notes)} notes (version {kb.version})"
+    )
     return EXIT_OK
 
 
@@ -97,16 +97,16 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
     def err(line: str) -> None:
         print(line, file=sys.stderr)
 
-    if argv[:1] == ["check"]:
-        return _check(argv[1:], print)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0) and EXIT_USAGE
-    from diagnose.render.strings import STRINGS
+    if args.command == "check":
+        return _check(args.path, print)
     from diagnose.api import default_diagnoser
     from diagnose.consult.session import Consultation
     from diagnose.render.markdown import to_markdown
+    from diagnose.render.strings import STRINGS
 
     lang = args.lang
     s = STRINGS[lang]
@@ -210,7 +210,7 @@ def run() -> None:
         code = main()
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
-    except Exception as exc:  # noqa: BLE001 - the last line of defence at the terminal
+    except Exception as exc:
         print(f"internal error: {type(exc).__name__}: {exc} (please report this)", file=sys.stderr)
         code = EXIT_INTERNAL
     sys.exit(code)

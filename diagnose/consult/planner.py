@@ -110,7 +110,9 @@ class Planner:
                 score = after[v][c]
                 raw[v] = 0.0 if score is None else fact.share(v) * math.exp(min(50.0, score - (now[c] or 0.0)))
             total = sum(raw.values())
-            likelihood[c] = {v: x / total for v, x in raw.items()} if total else {v: fact.share(v) for v in fact.allowed}
+            likelihood[c] = (
+                {v: x / total for v, x in raw.items()} if total else {v: fact.share(v) for v in fact.allowed}
+            )
         expected = 0.0
         for v in fact.allowed:
             joint = {c: p * likelihood[c][v] for c, p in belief.items()}

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from diagnose.consult.reader import Reply
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
-from diagnose.inference.result import Diagnosis
+from diagnose.consult.reader import Reply
 from diagnose.errors import ConsultationError, InputError, StateError, UnknownFactError
+from diagnose.inference.result import Diagnosis
 from diagnose.knowledge.model import Fact, Text, Value
 
 __all__ = ["Consultation", "Effect", "Question", "Reply", "Why"]
@@ -156,7 +156,9 @@ class Consultation:
         if pending is not None and (not isinstance(pending, str) or pending not in kb.facts):
             raise StateError(f"'pending' must be a fact id or null, not {pending!r}")
         prefilled = data.get("prefilled", [])
-        if not isinstance(prefilled, list) or any(not isinstance(p, str) or p not in consultation._answers for p in prefilled):
+        if not isinstance(prefilled, list) or any(
+            not isinstance(p, str) or p not in consultation._answers for p in prefilled
+        ):
             raise StateError("'prefilled' must list answered facts")
         for key, known in (("deferred", kb.facts), ("reasked", kb.warnings)):
             items = data.get(key, [])
@@ -305,9 +307,9 @@ class Consultation:
         main = self._planner.snapshot(known).ranking.main
         if not (main and main[0].level.id == "confirmed"):  # once a cause is settled, only what can change it
             for fact in self.kb.facts.values():
-                if fact.early and fact.id not in self._answers and self._askable(fact, known):
-                    if self._planner.value(known, fact.id) > 0:
-                        return Question(fact), "early"
+                early = fact.early and fact.id not in self._answers and self._askable(fact, known)
+                if early and self._planner.value(known, fact.id) > 0:
+                    return Question(fact), "early"
         scored = self._values(known)
         if scored and (scored[0][0] >= self.kb.scale.min_value or force):
             return self._before(scored[0][2], known), "value"
@@ -406,7 +408,9 @@ class Consultation:
                     confirms=tuple(c for c in self.kb.causes if new[c] == "confirmed" != was[c]),
                     rules_out=tuple(c for c in self.kb.causes if new[c] == "excluded" != was[c]),
                     raises=tuple(
-                        c for c in self.kb.causes if was[c] in ("open", "excluded") and new[c] not in ("open", "excluded", "confirmed")
+                        c
+                        for c in self.kb.causes
+                        if was[c] in ("open", "excluded") and new[c] not in ("open", "excluded", "confirmed")
                     ),
                 )
             )

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from diagnose._compat import import_experta
-from diagnose.knowledge.model import Condition, KnowledgeBase, Rule
 from diagnose.inference.semantics import depths
+from diagnose.knowledge.model import Condition, KnowledgeBase, Rule
 
 __all__ = ["compile_engine", "input_fields"]
 

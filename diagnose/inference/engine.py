@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from diagnose.inference.compiler import compile_engine, input_fields
-from diagnose.knowledge.model import KnowledgeBase
 from diagnose.inference.semantics import Inference
+from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Engine"]
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from diagnose.knowledge.model import Advice, Cause, Channel, Check, KnowledgeBase, Level, Rule, Text
 from diagnose.inference.semantics import CauseScore, Inference, conclude
+from diagnose.knowledge.model import Advice, Cause, Channel, Check, KnowledgeBase, Level, Rule, Text
 
 __all__ = ["CauseResult", "Diagnosis", "Evidence", "Message", "Reason", "build"]
 
@@ -66,7 +66,7 @@ class Evidence:
 
     @property
     def direction(self) -> Literal["for", "against"]:
-        """"for" when the signal makes the cause more likely, "against" when less."""
+        """ "for" when the signal makes the cause more likely, "against" when less."""
         return "for" if self.weight > 0 else "against"
 
     def to_dict(self) -> dict[str, Any]:
@@ -168,7 +168,11 @@ class Message:
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-safe dict."""
-        out: dict[str, Any] = {"id": self.id, "text": self.text.to_dict(), "because": [r.to_dict() for r in self.because]}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "text": self.text.to_dict(),
+            "because": [r.to_dict() for r in self.because],
+        }
         if self.check.kind == "warning":
             out["recheck"] = list(self.check.recheck)
         else:

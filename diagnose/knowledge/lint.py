@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from diagnose.inference import semantics
 from diagnose.errors import DiagnoseError, Problem
-from diagnose.knowledge.model import Cause, Condition, KnowledgeBase, Rule
+from diagnose.knowledge.model import Cause, Check, Condition, Derived, KnowledgeBase, Rule
 
 if TYPE_CHECKING:
     from diagnose.api import Diagnoser
@@ -86,7 +86,8 @@ def _witness(kb: KnowledgeBase, rules: Iterable[Rule], unless: Iterable[Rule] = 
 
 
 def _unreachable(kb: KnowledgeBase) -> Iterator[Problem]:
-    for owner in (*kb.derived.values(), *kb.causes.values(), *kb.warnings.values(), *kb.notes.values()):
+    owners: list[Derived | Cause | Check] = [*kb.derived.values(), *kb.causes.values(), *kb.warnings.values()]
+    for owner in [*owners, *kb.notes.values()]:
         for rule in owner.rules:
             if _witness(kb, [rule]) is None:
                 yield _problem(kb, rule, "no answers make every condition hold (unreachable)")
@@ -106,7 +107,8 @@ def _implies(strict: Rule, loose: Rule) -> bool:
 def _subsumed(kb: KnowledgeBase) -> Iterator[Problem]:
     """A derived-fact, warning or note rule is redundant when a looser rule of the same owner holds whenever it
     does. (Signals add up, so a narrower signal beside a broader one is extra evidence, not redundancy.)"""
-    for owner in (*kb.derived.values(), *kb.warnings.values(), *kb.notes.values()):
+    owners: list[Derived | Check] = [*kb.derived.values(), *kb.warnings.values(), *kb.notes.values()]
+    for owner in owners:
         rules = owner.rules
         for j, strict in enumerate(rules):
             for i, loose in enumerate(rules):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import graphlib
 import os
 import sys
 from collections.abc import Iterable, Mapping
@@ -126,10 +127,12 @@ class _Loader:
 
         facts = self.build_facts(facts_raw["fact"])
         for i, f in enumerate(facts_raw["fact"], 1):
-            for key in ("ask_if", "skip_if"):
-                if key in f and f["id"] in facts:
-                    conds = self.conditions("facts.toml", f"fact[{i}] ({f['id']}).{key}", f[key], facts)
-                    facts[f["id"]] = replace(facts[f["id"]], **{key: conds})
+            if f["id"] not in facts:
+                continue
+            place = f"fact[{i}] ({f['id']})"
+            ask_if = self.conditions("facts.toml", f"{place}.ask_if", f.get("ask_if", {}), facts)
+            skip_if = self.conditions("facts.toml", f"{place}.skip_if", f.get("skip_if", {}), facts)
+            facts[f["id"]] = replace(facts[f["id"]], ask_if=ask_if, skip_if=skip_if)
         scale = self.build_scale(evidence_raw, facts)
         channels = self.build_channels(channels_raw["channel"])
         derived_order = self.order_derived(derived_raw["derived"], facts)
@@ -275,26 +278,20 @@ class _Loader:
                 self.fail("derived.toml", f"derived[{i}]", f"duplicate fact id {d['id']!r}")
                 continue
             by_id[d["id"]] = d
-        deps = {
-            k: {f for r in d["rule"] for f in r["when"] if f in by_id} for k, d in by_id.items()
-        }
+        deps = {k: {f for r in d["rule"] for f in r["when"] if f in by_id} for k, d in by_id.items()}
+        sorter = graphlib.TopologicalSorter(deps)
+        try:
+            sorter.prepare()
+        except graphlib.CycleError as exc:
+            cycle = " -> ".join(exc.args[1])
+            self.fail("derived.toml", f"derived ({exc.args[1][0]})", f"its rules depend on themselves (a cycle: {cycle})")
+            return list(by_id.values())
+        position = {k: i for i, k in enumerate(by_id)}
         ordered: list[str] = []
-        visiting: set[str] = set()
-
-        def visit(node: str) -> None:
-            if node in ordered:
-                return
-            if node in visiting:
-                self.fail("derived.toml", f"derived ({node})", "its rules depend on themselves (a cycle)")
-                return
-            visiting.add(node)
-            for dep in sorted(deps[node]):
-                visit(dep)
-            visiting.discard(node)
-            ordered.append(node)
-
-        for node in by_id:
-            visit(node)
+        while sorter.is_active():  # each round, the facts whose inputs are all ordered, in file order
+            ready = sorted(sorter.get_ready(), key=position.__getitem__)
+            ordered.extend(ready)
+            sorter.done(*ready)
         return [by_id[k] for k in ordered]
 
     def build_derived(self, raw: Mapping[str, Any], vocabulary: Mapping[str, Fact | Derived]) -> Derived:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """One user-facing text in Chinese (primary) and English."""
 
@@ -23,7 +23,7 @@ class Text:
         return {"zh": self.zh, "en": self.en}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     """`fact` must take one of `allowed`."""
 
@@ -31,7 +31,7 @@ class Condition:
     allowed: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """An allowed value of a fact, with its label and the words people use for it."""
 
@@ -44,7 +44,7 @@ class Value:
     """Words that, in a cause's own text, name this value (for the lint that compares texts with signals)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """A question the person answers; its id and values are the library's public vocabulary."""
 
@@ -83,7 +83,7 @@ class Fact:
         return next(v for v in self.values if v.id == value_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     """A conjunction of conditions that concludes something.
 
@@ -112,7 +112,7 @@ class Rule:
         return self.when
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Derived:
     """An intermediate fact the rules infer from answers and from other derived facts."""
 
@@ -131,7 +131,7 @@ class Derived:
         return next(v for v in self.values if v.id == value_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Channel:
     """A place to turn to: a hotline, an app, an office."""
 
@@ -140,7 +140,7 @@ class Channel:
     detail: Text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Example:
     """A worked case kept beside its cause: answers in, the causes expected out.
 
@@ -157,7 +157,7 @@ class Example:
     story: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cause:
     """A reason why a balance shows 0, is missing or is low, with what to do about it."""
 
@@ -185,7 +185,7 @@ class Cause:
         return self.signals + self.defeaters
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """A warning (answers that contradict each other) or a reassurance note."""
 
@@ -197,7 +197,7 @@ class Check:
     rules: tuple[Rule, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Advice:
     """What to do when nothing in the knowledge base explains the situation."""
 
@@ -207,7 +207,7 @@ class Advice:
     contacts: tuple[Channel, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Replies:
     """Generic short replies: don't-know, yes and no words, and negations that cancel a match."""
 
@@ -220,7 +220,7 @@ class Replies:
     """How an earlier answer is asked again: {first} and {last} are the clashing answers."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Level:
     """A named degree of certainty: the lowest probability that reaches it, and how it reads."""
 
@@ -230,7 +230,7 @@ class Level:
     meaning: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SecondLook:
     """Before stopping: when `when` holds, ask the still-open facts of `ask` (a second cause domain.md pairs)."""
 
@@ -239,7 +239,7 @@ class SecondLook:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scale:
     """The evidence model's scales: named priors and weights, the levels, and how many causes are listed."""
 
@@ -264,6 +264,8 @@ class Scale:
         return next(lv for lv in self.levels if probability >= lv.min)
 
 
+# Not slotted: diagnose.inference.semantics keeps a weak reference to each knowledge base it has planned for
+# (weakref_slot needs Python 3.11).
 @dataclass(frozen=True)
 class KnowledgeBase:
     """Everything loaded from a knowledge directory, validated and cross-checked."""

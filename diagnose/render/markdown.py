@@ -21,12 +21,21 @@ _MARKUP = re.compile(r"[\\`*_\[\]<>#|]")
 def to_markdown(kb: KnowledgeBase, answers: Mapping[str, str | None], result: Diagnosis, lang: str = "zh") -> str:
     """Return the consultation as a Markdown document in `lang`."""
     s = STRINGS[lang]
-    lines = [f"# {s['transcript_title']}", "", f"{s['kb_version']}: {result.knowledge_version}", "", f"## {s['answers']}", ""]
+    lines = [
+        f"# {s['transcript_title']}",
+        "",
+        f"{s['kb_version']}: {result.knowledge_version}",
+        "",
+        f"## {s['answers']}",
+        "",
+    ]
     if not answers:
         lines.append(f"- {s['no_answers']}")
     for n, (fact_id, value) in enumerate(answers.items(), 1):
         fact = kb.facts[fact_id]
-        shown = s["dont_know"] if value is None else (_md(value) if fact.free_text else fact.value(value).label.get(lang))
+        shown = (
+            s["dont_know"] if value is None else (_md(value) if fact.free_text else fact.value(value).label.get(lang))
+        )
         lines.append(f"{n}. {fact.question.get(lang)}  \n   **{s['answer']}:** {shown}")
     lines += ["", f"## {s['result']}", ""]
     group = None
@@ -61,7 +70,11 @@ def _block(section: Section, lang: str) -> list[str]:
         out.append(f"**{s['how']}**")
         out += ["  " * line.depth + f"- {_md(line.text)}" for line in section.how]
         out.append("")
-    for key, items, numbered in (("verify", section.verify, False), ("steps", section.steps, True), ("contacts", section.contacts, False)):
+    for key, items, numbered in (
+        ("verify", section.verify, False),
+        ("steps", section.steps, True),
+        ("contacts", section.contacts, False),
+    ):
         if items:
             if section.kind == "cause":
                 out.append(f"**{s[key]}**")

@@ -15,10 +15,9 @@ Every word comes from the knowledge base or render/strings.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
-
-from collections.abc import Mapping
 
 from diagnose.consult.session import Why
 from diagnose.inference.result import CauseResult, Diagnosis, Evidence, Reason
@@ -115,7 +114,8 @@ def sections(result: Diagnosis, lang: str) -> list[Section]:
     out = [Section("warning", s["warnings"], s["warnings"], text=m.text.get(lang)) for m in result.warnings]
     out += [_cause(cause, lang, full=i == 0) for i, cause in enumerate(result.causes)]
     out += [
-        Section("also", s["also"], c.title.get(lang), strength=c.strength.get(lang), status=c.status) for c in result.also
+        Section("also", s["also"], c.title.get(lang), strength=c.strength.get(lang), status=c.status)
+        for c in result.also
     ]
     fb = result.fallback
     if fb is not None:
@@ -135,7 +135,10 @@ def sections(result: Diagnosis, lang: str) -> list[Section]:
 
 def to_json(result: Diagnosis) -> dict[str, Any]:
     """The diagnosis as JSON-safe data (Diagnosis.to_dict()) plus the sections a screen shows, in zh and en."""
-    return {**result.to_dict(), "sections": {lang: [asdict(x) for x in sections(result, lang)] for lang in ("zh", "en")}}
+    return {
+        **result.to_dict(),
+        "sections": {lang: [asdict(x) for x in sections(result, lang)] for lang in ("zh", "en")},
+    }
 
 
 def why_lines(why: Why, lang: str, titles: Mapping[str, Text]) -> list[str]:
@@ -145,7 +148,11 @@ def why_lines(why: Why, lang: str, titles: Mapping[str, Text]) -> list[str]:
     lines = []
     for effect in why.effects:
         parts = []
-        for ids, key in ((effect.confirms, "why_confirms"), (effect.raises, "why_points_to"), (effect.rules_out, "why_rules_out")):
+        for ids, key in (
+            (effect.confirms, "why_confirms"),
+            (effect.raises, "why_points_to"),
+            (effect.rules_out, "why_rules_out"),
+        ):
             if ids:
                 names = s["name_sep"].join(titles[i].get(lang) for i in ids[:3])
                 if len(ids) > 3:

@@ -72,16 +72,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "notes": "Good to know",
         "question": "Question",
         "choose_hint": "Type a number (0 = don't know); ? for why we ask, b to go back",
-        "invalid_choice": "Could not read \"{text}\". Type a number from 1 to {n}, 0 for don't know, ? for why, b to go back.",
+        "invalid_choice": (
+            'Could not read "{text}". Type a number from 1 to {n}, 0 for don\'t know, ? for why, b to go back.'
+        ),
         "why_title": "Why we ask",
         "went_back": "Went back one question (withdrew: {question})",
         "at_start": "This is the first question; there is nothing to go back to.",
         "interrupted": "Interrupted; no conclusion given.",
         "input_ended": "Input ended; here is the result from the answers so far.",
         "saved": "Transcript saved to {path}",
-        "welcome": "Personal-account balance check: answer a few questions to find out why the balance is 0, missing or lower than expected.",
+        "welcome": (
+            "Personal-account balance check: answer a few questions to find out why the balance is 0, missing or "
+            "lower than expected."
+        ),
         "no_questions": "No further questions are needed.",
-        "stop_cap": "That is enough questions: here is the result from your answers so far; the suggestions say how to check the rest.",
+        "stop_cap": (
+            "That is enough questions: here is the result from your answers so far; the suggestions say how to "
+            "check the rest."
+        ),
         "stop_no_evidence": "Your answers do not point to a clear cause yet; here is what to do next.",
         "deferred": "Fine: look it up, and we will come back to this question at the end.",
         "for": "for",
@@ -104,9 +112,23 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 STRENGTHS: dict[str, dict[str, str]] = {
-    "zh": {"decisive": "决定性", "strong": "强", "moderate": "中等", "weak": "弱",
-           "against_weak": "弱", "against": "中等", "against_strong": "强"},
-    "en": {"decisive": "decisive", "strong": "strong", "moderate": "moderate", "weak": "weak",
-           "against_weak": "weak", "against": "moderate", "against_strong": "strong"},
+    "zh": {
+        "decisive": "决定性",
+        "strong": "强",
+        "moderate": "中等",
+        "weak": "弱",
+        "against_weak": "弱",
+        "against": "中等",
+        "against_strong": "强",
+    },
+    "en": {
+        "decisive": "decisive",
+        "strong": "strong",
+        "moderate": "moderate",
+        "weak": "weak",
+        "against_weak": "weak",
+        "against": "moderate",
+        "against_strong": "strong",
+    },
 }
 """How a signal's named weight (knowledge/evidence.toml) reads in the HOW explanation."""

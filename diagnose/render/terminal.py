@@ -9,8 +9,8 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
-from rich.tree import Tree
 from rich.text import Text as RichText
+from rich.tree import Tree
 
 from diagnose.consult.session import Consultation, Question
 from diagnose.inference.result import Diagnosis
@@ -65,7 +65,10 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
                 console.print(s["deferred"], style="dim")
             break
     reason = consultation.stop_reason
-    console.print(s["stop_cap"] if reason == "cap" else s["stop_no_evidence"] if reason == "no_evidence" else s["no_questions"], style="dim")
+    console.print(
+        s["stop_cap"] if reason == "cap" else s["stop_no_evidence"] if reason == "no_evidence" else s["no_questions"],
+        style="dim",
+    )
 
 
 # Rich breaks lines only at spaces, so a space inside Chinese text ("国家医保服务平台 App 查…") pushes the whole
@@ -111,14 +114,22 @@ def _panel(section: Section, lang: str) -> Panel:
     s = STRINGS[lang]
     parts: list[RenderableType] = [RichText(_t(section.text, lang))]
     if section.regional:
-        parts.append(RichText(f"⚠ {s['regional']}{'：' if lang == 'zh' else ': '}{_t(section.regional, lang)}", style="yellow"))
+        parts.append(
+            RichText(f"⚠ {s['regional']}{'：' if lang == 'zh' else ': '}{_t(section.regional, lang)}", style="yellow")
+        )
     if section.how:
         parts.append(_how(section, lang))
-    for heading, marker, items in (("verify", "•", section.verify), ("steps", "#", section.steps), ("contacts", "☎", section.contacts)):
+    for heading, marker, items in (
+        ("verify", "•", section.verify),
+        ("steps", "#", section.steps),
+        ("contacts", "☎", section.contacts),
+    ):
         if items:
             if section.kind == "cause":
                 parts.append(_heading(s[heading]))
-            parts.append(_items([(f"{i}." if marker == "#" else marker, _t(x, lang), "") for i, x in enumerate(items, 1)]))
+            parts.append(
+                _items([(f"{i}." if marker == "#" else marker, _t(x, lang), "") for i, x in enumerate(items, 1)])
+            )
     if section.sources:
         parts.append(RichText(f"{s['sources']}: " + s["list_sep"].join(section.sources), style="dim"))
     if section.kind == "fallback":
@@ -140,6 +151,21 @@ def render(console: Console, result: Diagnosis, lang: str) -> None:
         elif section.kind == "note":
             console.print(Panel(_t(section.text, lang), title=section.title, title_align="left", border_style="blue"))
         elif section.kind == "also":
-            console.print(_items([("•", _t(f"{section.title}（{section.strength}）" if lang == "zh" else f"{section.title} ({section.strength})", lang), "")]))
+            console.print(
+                _items(
+                    [
+                        (
+                            "•",
+                            _t(
+                                f"{section.title}（{section.strength}）"
+                                if lang == "zh"
+                                else f"{section.title} ({section.strength})",
+                                lang,
+                            ),
+                            "",
+                        )
+                    ]
+                )
+            )
         else:
             console.print(_panel(section, lang))
