@@ -47,9 +47,12 @@ class Problem:
     file: str
     place: str
     message: str
+    line: int | None = None
+    """The line of the table the problem is in, where known (1-based)."""
 
     def __str__(self) -> str:
-        where = f"{self.file}: {self.place}" if self.place else self.file
+        file = f"{self.file}:{self.line}" if self.line else self.file
+        where = f"{file}: {self.place}" if self.place else file
         return f"{where}: {self.message}"
 
 

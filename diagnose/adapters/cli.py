@@ -16,9 +16,12 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diagnose.errors import DiagnoseError, InputError, KnowledgeError
+
+if TYPE_CHECKING:
+    from diagnose.consult.session import Consultation
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_KNOWLEDGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 
@@ -103,19 +106,8 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
         return int(exc.code or 0) and EXIT_USAGE
     if args.command == "check":
         return _check(args.path, print)
-    from diagnose.api import default_diagnoser
-    from diagnose.consult.session import Consultation
-    from diagnose.render.markdown import to_markdown
-    from diagnose.render.strings import STRINGS
-
-    lang = args.lang
-    s = STRINGS[lang]
     try:
-        diagnoser = default_diagnoser()
-        consultation = Consultation(diagnoser)
-        given = _read_answers(args.answers, args.set)
-        for fact, value in given.items():
-            consultation.answer(str(fact), value)
+        consultation = _start(args)
     except KnowledgeError as exc:
         err(f"error: knowledge base: {exc}")
         return EXIT_KNOWLEDGE
@@ -125,6 +117,33 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
     except OSError as exc:
         err(f"error: cannot read {exc.filename}: {exc.strerror}")
         return EXIT_INPUT
+    return _run(args, consultation, read, console, err)
+
+
+def _start(args: argparse.Namespace) -> Consultation:
+    """A consultation with the answers given on the command line. Raises DiagnoseError or OSError."""
+    from diagnose.api import default_diagnoser
+    from diagnose.consult.session import Consultation
+
+    consultation = Consultation(default_diagnoser())
+    for fact, value in _read_answers(args.answers, args.set).items():
+        consultation.answer(str(fact), value)
+    return consultation
+
+
+def _run(
+    args: argparse.Namespace,
+    consultation: Consultation,
+    read: Callable[[str], str] | None,
+    console: Any,
+    err: Callable[[str], None],
+) -> int:
+    """Ask (unless the answers were given), then show or save the result; return the exit code."""
+    from diagnose.render.markdown import to_markdown
+    from diagnose.render.strings import STRINGS
+
+    lang = args.lang
+    s = STRINGS[lang]
     if not args.json or console is not None:
         # rich costs tens of milliseconds to import: only the rendering paths pay for it.
         from rich.console import Console
@@ -154,7 +173,8 @@ def main(argv: Sequence[str] | None = None, *, read: Callable[[str], str] | None
             _cli_ui.render(console, result, lang)
     if args.save:
         try:
-            Path(args.save).write_text(to_markdown(diagnoser.kb, consultation.answers, result, lang), encoding="utf-8")
+            text = to_markdown(consultation.kb, consultation.answers, result, lang)
+            Path(args.save).write_text(text, encoding="utf-8")
         except OSError as exc:
             err(f"error: cannot write {args.save}: {exc.strerror}")
             return EXIT_INPUT

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
+from diagnose.consult.agenda import Agenda
 from diagnose.consult.reader import Reply
 from diagnose.errors import ConsultationError, InputError, StateError, UnknownFactError
 from diagnose.inference.result import Diagnosis
@@ -88,6 +89,7 @@ class Consultation:
         self.diagnoser = diagnoser or default_diagnoser()
         self.kb = self.diagnoser.kb
         self._planner = self.diagnoser.planner
+        self._agenda = Agenda(self.kb, self._planner)
         self._answers: dict[str, str | None] = {}
         self._pending: str | None = None
         self._deferred: list[str] = []
@@ -268,11 +270,13 @@ class Consultation:
         the question cap, or when no question is worth asking. With `force`, it offers the most useful question
         left even then, and returns None only when there is nothing left to ask.
         """
-        question, _ = self._plan(force)
-        self._pending = question.id if question is not None else None
-        if question is not None and question.reask is not None:
-            self._reasked.append(self._clash(question.id))
-        return question
+        step, _ = self._agenda.next(self._answers, self.asked, self._deferred, self._reasked, force)
+        self._pending = step.fact if step is not None else None
+        if step is None:
+            return None
+        if step.clash is not None:
+            self._reasked.append(step.clash)
+        return Question(self.kb.facts[step.fact], reask=step.reask)
 
     @property
     def should_stop(self) -> bool:
@@ -291,100 +295,11 @@ class Consultation:
         """How many questions have been answered (prefilled facts excluded, re-asks included)."""
         return len(self._answers) - len(self.prefilled) + len(self._reasked)
 
-    def _askable(self, fact: Fact, known: Mapping[str, str]) -> bool:
-        """Whether the question applies: its `ask_if` answers are known and fit, and `skip_if` does not hold."""
-        if fact.free_text or not all(known.get(c.fact) in c.allowed for c in fact.ask_if):
-            return False
-        return not (fact.skip_if and all(known.get(c.fact) in c.allowed for c in fact.skip_if))
-
     def _plan(self, force: bool) -> tuple[Question | None, str]:
-        known = self.known()
-        reask = self._reask()
-        if reask is not None:
-            return reask, "reask"
-        if self.asked >= self.kb.scale.max_questions and not force:
-            return None, "cap"
-        main = self._planner.snapshot(known).ranking.main
-        if not (main and main[0].level.id == "confirmed"):  # once a cause is settled, only what can change it
-            for fact in self.kb.facts.values():
-                early = fact.early and fact.id not in self._answers and self._askable(fact, known)
-                if early and self._planner.value(known, fact.id) > 0:
-                    return Question(fact), "early"
-        scored = self._values(known)
-        if scored and (scored[0][0] >= self.kb.scale.min_value or force):
-            return self._before(scored[0][2], known), "value"
-        for look in self.kb.scale.second_looks:
-            if all(known.get(c.fact) in c.allowed for c in look.when):
-                for fact_id in look.ask:
-                    fact = self.kb.facts[fact_id]
-                    if fact_id not in self._answers and fact_id not in self._deferred and self._askable(fact, known):
-                        return self._before(fact_id, known), "second_look"
-        for fact_id in self._deferred:
-            if self._askable(self.kb.facts[fact_id], known) and self._planner.value(known, fact_id) > 0:
-                return Question(self.kb.facts[fact_id]), "deferred"
-        if force and scored:
-            return self._before(scored[0][2], known), "value"
-        return None, "settled" if main else "no_evidence"
-
-    def _values(self, known: Mapping[str, str]) -> list[tuple[float, int, str]]:
-        """(value, order, fact) for every question that may be asked now, most valuable first."""
-        order = self._planner.fact_order
-        out = []
-        for fact_id in self._planner.candidates(known) - set(self._answers) - set(self._deferred):
-            fact = self.kb.facts[fact_id]
-            if self._askable(fact, known):
-                value = self._planner.value(known, fact_id)
-                if value > 0:
-                    out.append((value, order[fact_id], fact_id))
-        out.sort(key=lambda x: (-x[0], x[1]))
-        return out
-
-    def _before(self, fact_id: str, known: Mapping[str, str]) -> Question:
-        """The question on `fact_id`, or first the one that decides whether it applies (`skip_if`)."""
-        fact = self.kb.facts[fact_id]
-        for cond in fact.skip_if:
-            decider = self.kb.facts.get(cond.fact)
-            if decider is not None and cond.fact not in self._answers and self._askable(decider, known):
-                return Question(decider)
-        return Question(fact)
-
-    def _clashes(self) -> list[tuple[str, list[str]]]:
-        """Each warning that holds and was not re-asked yet, with the answered facts its rule reads, in the
-        order they were answered."""
-        known = self.known()
-        fired = self._planner.fired(known)
-        order = list(self._answers)
-        out = []
-        for warning in self.kb.warnings.values():
-            rule = next((r for r in warning.rules if r.id in fired), None)
-            if rule is None or warning.id in self._reasked:
-                continue
-            facts = sorted({c.fact for c in rule.when if c.fact in known}, key=order.index)
-            if len(facts) >= 2:
-                out.append((warning.id, facts))
-        return out
-
-    def _reask(self) -> Question | None:
-        """The earlier of two answers that a new warning says clash, asked again in plain words."""
-        for _, facts in self._clashes():
-            first, last = facts[0], facts[-1]
-
-            def said(fact_id: str, lang: str) -> str:
-                fact = self.kb.facts[fact_id]
-                value = fact.value(self._answers[fact_id] or "")
-                return f"{fact.label.get(lang)}{'：' if lang == 'zh' else ': '}{value.label.get(lang)}"
-
-            template = self.kb.replies.reask or Text("{first} / {last}", "{first} / {last}")
-            reask = Text(
-                zh=template.zh.format(first=said(first, "zh"), last=said(last, "zh")),
-                en=template.en.format(first=said(first, "en"), last=said(last, "en")),
-            )
-            return Question(self.kb.facts[first], reask=reask)
-        return None
-
-    def _clash(self, fact_id: str) -> str:
-        """The warning a re-ask of `fact_id` answers."""
-        return next(w for w, facts in self._clashes() if facts[0] == fact_id)
+        step, reason = self._agenda.next(self._answers, self.asked, self._deferred, self._reasked, force)
+        if step is None:
+            return None, reason
+        return Question(self.kb.facts[step.fact], reask=step.reask), reason
 
     def why(self, fact_id: str) -> Why:
         """The WHY explanation for a question: what each answer would confirm, point to or rule out.

@@ -62,28 +62,15 @@ def compile_engine(kb: KnowledgeBase) -> type:
                 out.append(Inferred(id=c.fact, value=check))
         return ([Answers(**fields)] if fields else []) + out
 
-    def settle(engine: Any, fact: str, value: str | None, rule: str | None) -> None:
-        # The first conclusion about a derived fact stands; `settled` records which facts have one, so a second
-        # rule for the same fact, or the unknown-filler, adds nothing.
-        if fact not in engine.settled:
-            engine.settled.add(fact)
-            engine.declare(Inferred(id=fact, value=value, rule=rule))
-
     def derive(rule: Rule) -> Callable[..., None]:
         def action(engine: Any, **_: Any) -> None:
-            settle(engine, rule.owner, rule.value, rule.id)
+            _settle(engine, Inferred, rule.owner, rule.value, rule.id)
 
         return action
 
     def unknown_rest(engine: Any) -> None:
         for fact in kb.derived:
-            settle(engine, fact, None, None)
-
-    def record(rule: Rule) -> Callable[..., None]:
-        def action(engine: Any, **_: Any) -> None:
-            engine.fired.add(rule.id)
-
-        return action
+            _settle(engine, Inferred, fact, None, None)
 
     attrs: dict[str, Any] = {"Answers": Answers, "Inferred": Inferred}
     depth = depths(kb)
@@ -96,5 +83,22 @@ def compile_engine(kb: KnowledgeBase) -> type:
     attrs["derived_unknown"] = experta.Rule(salience=900)(unknown_rest)
     for rule in kb.rules():
         if rule.kind != "derived":
-            attrs[f"{rule.kind}_{rule.id}"] = experta.Rule(*patterns(rule.when))(record(rule))
+            attrs[f"{rule.kind}_{rule.id}"] = experta.Rule(*patterns(rule.when))(_record(rule))
     return type("CompiledEngine", (experta.KnowledgeEngine,), attrs)
+
+
+def _settle(engine: Any, inferred: type, fact: str, value: str | None, rule: str | None) -> None:
+    """Declare a derived fact's value. The first conclusion about a fact stands: `settled` records which facts
+    have one, so a second rule for the same fact, or the unknown-filler, adds nothing."""
+    if fact not in engine.settled:
+        engine.settled.add(fact)
+        engine.declare(inferred(id=fact, value=value, rule=rule))
+
+
+def _record(rule: Rule) -> Callable[..., None]:
+    """The action of a signal, defeater, warning or note rule: note that it fired."""
+
+    def action(engine: Any, **_: Any) -> None:
+        engine.fired.add(rule.id)
+
+    return action

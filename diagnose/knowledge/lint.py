@@ -57,7 +57,7 @@ def _where(kb: KnowledgeBase, rule: Rule) -> tuple[str, str]:
 
 
 def _problem(kb: KnowledgeBase, rule: Rule, message: str) -> Problem:
-    return Problem(*_where(kb, rule), message)
+    return Problem(*_where(kb, rule), message, line=rule.line)
 
 
 def _assignments(kb: KnowledgeBase, conditions: tuple[Condition, ...]) -> Iterator[dict[str, str]]:
@@ -201,13 +201,13 @@ def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Proble
         diagnoser = _Diagnoser(kb, cache_size=0)
     for cause in kb.causes.values():
         for i, example in enumerate(cause.examples, 1):
-            where = (f"causes/{cause.id}.toml", f"example[{i}] ({example.name})")
+            file, place = f"causes/{cause.id}.toml", f"example[{i}] ({example.name})"
             try:
                 result = diagnoser.diagnose(dict(example.facts))
             except DiagnoseError as exc:
-                yield Problem(*where, f"cannot be diagnosed: {exc}")
+                yield Problem(file, place, f"cannot be diagnosed: {exc}", line=example.line)
                 continue
-            yield from (Problem(*where, m) for m in example_problems(result, example.top, example.expect, example.absent))
+            yield from (Problem(file, place, m, line=example.line) for m in example_problems(result, example.top, example.expect, example.absent))
 
 
 def example_problems(result: object, top: str | None, expect: Iterable[str], absent: Iterable[str]) -> list[str]:

@@ -155,6 +155,8 @@ class Example:
     expect: tuple[str, ...]
     absent: tuple[str, ...]
     story: str | None
+    line: int | None = None
+    """The line of its `[[example]]` table."""
 
 
 @dataclass(frozen=True, slots=True)

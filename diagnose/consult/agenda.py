@@ -1,0 +1,127 @@
+"""What to ask next, from a consultation's state: re-asks, early questions, value, second looks, deferrals.
+
+The order is that of knowledge/README.md ("Choosing questions"); the value of each question comes from the
+planner (diagnose.consult.planner). Nothing here holds state: the session passes its answers in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from diagnose.consult.planner import Planner
+from diagnose.knowledge.model import Fact, KnowledgeBase, Text
+
+__all__ = ["Agenda", "Step"]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The next question: its fact, why it comes now, and for a re-ask what clashed and which warning it answers."""
+
+    fact: str
+    reason: str
+    """"reask", "early", "value", "second_look" or "deferred"."""
+    reask: Text | None = None
+    clash: str | None = None
+
+
+class Agenda:
+    """Chooses the next question for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, planner: Planner) -> None:
+        self.kb = kb
+        self.planner = planner
+
+    def askable(self, fact: Fact, known: Mapping[str, str]) -> bool:
+        """Whether the question applies: its `ask_if` answers are known and fit, and `skip_if` does not hold."""
+        if fact.free_text or not all(known.get(c.fact) in c.allowed for c in fact.ask_if):
+            return False
+        return not (fact.skip_if and all(known.get(c.fact) in c.allowed for c in fact.skip_if))
+
+    def next(
+        self,
+        answers: Mapping[str, str | None],
+        asked: int,
+        deferred: Sequence[str],
+        reasked: Collection[str],
+        force: bool = False,
+    ) -> tuple[Step | None, str]:
+        """The next step, or None with the reason to stop: "cap", "settled" or "no_evidence"."""
+        known = {k: v for k, v in answers.items() if v is not None}
+        reask = self._reask(answers, known, reasked)
+        if reask is not None:
+            return reask, "reask"
+        if asked >= self.kb.scale.max_questions and not force:
+            return None, "cap"
+        main = self.planner.snapshot(known).ranking.main
+        if not (main and main[0].level.id == "confirmed"):  # once a cause is settled, only what can change it
+            for fact in self.kb.facts.values():
+                early = fact.early and fact.id not in answers and self.askable(fact, known)
+                if early and self.planner.value(known, fact.id) > 0:
+                    return Step(fact.id, "early"), "early"
+        scored = self._values(answers, known, deferred)
+        if scored and (scored[0][0] >= self.kb.scale.min_value or force):
+            return self._before(scored[0][2], answers, known, "value")
+        for look in self.kb.scale.second_looks:
+            if all(known.get(c.fact) in c.allowed for c in look.when):
+                for fact_id in look.ask:
+                    open_ = fact_id not in answers and fact_id not in deferred
+                    if open_ and self.askable(self.kb.facts[fact_id], known):
+                        return self._before(fact_id, answers, known, "second_look")
+        for fact_id in deferred:
+            if self.askable(self.kb.facts[fact_id], known) and self.planner.value(known, fact_id) > 0:
+                return Step(fact_id, "deferred"), "deferred"
+        if force and scored:
+            return self._before(scored[0][2], answers, known, "value")
+        return None, "settled" if main else "no_evidence"
+
+    def _values(
+        self, answers: Mapping[str, str | None], known: Mapping[str, str], deferred: Sequence[str]
+    ) -> list[tuple[float, int, str]]:
+        """(value, order, fact) for every question that may be asked now, most valuable first."""
+        order = self.planner.fact_order
+        out = []
+        for fact_id in self.planner.candidates(known) - set(answers) - set(deferred):
+            if self.askable(self.kb.facts[fact_id], known):
+                value = self.planner.value(known, fact_id)
+                if value > 0:
+                    out.append((value, order[fact_id], fact_id))
+        out.sort(key=lambda x: (-x[0], x[1]))
+        return out
+
+    def _before(
+        self, fact_id: str, answers: Mapping[str, str | None], known: Mapping[str, str], reason: str
+    ) -> tuple[Step, str]:
+        """The step for `fact_id`, or first the question that decides whether it applies (`skip_if`)."""
+        for cond in self.kb.facts[fact_id].skip_if:
+            decider = self.kb.facts.get(cond.fact)
+            if decider is not None and cond.fact not in answers and self.askable(decider, known):
+                return Step(decider.id, reason), reason
+        return Step(fact_id, reason), reason
+
+    def _reask(
+        self, answers: Mapping[str, str | None], known: Mapping[str, str], reasked: Collection[str]
+    ) -> Step | None:
+        """The earlier of two answers that a warning not yet re-asked says clash, asked again in plain words."""
+        fired = self.planner.fired(known)
+        order = list(answers)
+        for warning in self.kb.warnings.values():
+            rule = next((r for r in warning.rules if r.id in fired), None)
+            if rule is None or warning.id in reasked:
+                continue
+            facts = sorted({c.fact for c in rule.when if c.fact in known}, key=order.index)
+            if len(facts) < 2:
+                continue
+            first, last = facts[0], facts[-1]
+            template = self.kb.replies.reask or Text("{first} / {last}", "{first} / {last}")
+            text = Text(
+                zh=template.zh.format(first=self._said(first, known, "zh"), last=self._said(last, known, "zh")),
+                en=template.en.format(first=self._said(first, known, "en"), last=self._said(last, known, "en")),
+            )
+            return Step(first, "reask", text, warning.id)
+        return None
+
+    def _said(self, fact_id: str, known: Mapping[str, str], lang: str) -> str:
+        fact = self.kb.facts[fact_id]
+        return f"{fact.label.get(lang)}{'：' if lang == 'zh' else ': '}{fact.value(known[fact_id]).label.get(lang)}"
