@@ -176,6 +176,6 @@ class TestCheckCommand:
         assert main(["check", str(kb_copy)]) == 3
         out = capsys.readouterr().out
         path = kb_copy / "causes/resident_insurance_no_account.toml"
-        line = path.read_text(encoding="utf-8").splitlines().index("name = \"lint_probe\"")  # the header is above
+        line = path.read_text(encoding="utf-8").splitlines().index('name = "lint_probe"')  # the header is above
         assert f"error: causes/resident_insurance_no_account.toml:{line}: example[" in out and "(lint_probe)" in out
         assert out.rstrip().endswith("3 problem(s) found")

@@ -13,6 +13,9 @@ from diagnose import Consultation
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import extraction
 
+_REPLIES = list(diagnose.load_knowledge().replies.examples)
+"""Every [[example]] of knowledge/replies.toml: (fact, text, kind, value)."""
+
 
 def _pending(fact: str) -> Consultation:
     c = Consultation()
@@ -21,30 +24,7 @@ def _pending(fact: str) -> Consultation:
 
 
 class TestAnswerText:
-    @pytest.mark.parametrize(
-        ("fact", "text", "kind", "value"),
-        [
-            ("insurance_type", "3", "answer", "resident"),
-            ("insurance_type", " 3。", "answer", "resident"),
-            ("insurance_type", "新农合", "answer", "resident"),
-            ("insurance_type", "我是单位交的", "answer", "employee"),
-            ("insurance_type", "不清楚", "dont_know", None),
-            ("insurance_type", "0", "dont_know", None),
-            ("insurance_type", "是", "choose", None),
-            ("insurance_type", "9", "choose", None),
-            ("insurance_type", "随便吧", "choose", None),
-            ("insurance_type", "不是新农合", "choose", None),
-            ("own_spending", "嗯", "answer", "yes"),
-            ("own_spending", "是的", "answer", "yes"),
-            ("own_spending", "没有", "answer", "no"),
-            ("own_spending", "No", "answer", "no"),
-            ("family_sharing", "没有", "answer", "none"),
-            ("family_sharing", "有", "choose", None),
-            ("query_channel", "ATM上查的", "answer", "bank"),
-            ("query_channel", "支付宝和ATM都看了", "choose", None),
-            ("symptom", "", "choose", None),
-        ],
-    )
+    @pytest.mark.parametrize(("fact", "text", "kind", "value"), _REPLIES, ids=[f"{f}:{t!r}" for f, t, _, _ in _REPLIES])
     def test_reply(self, fact: str, text: str, kind: str, value: str | None) -> None:
         """Each reply is read as the expected answer, as 不知道, or as a request to choose."""
         c = _pending(fact)
@@ -52,6 +32,8 @@ class TestAnswerText:
         assert (reply.kind, reply.fact, reply.value) == (kind, fact, value)
         if kind == "choose":
             assert reply.choices and fact not in c.answers
+        elif kind == "later":
+            assert fact not in c.answers and c.to_dict()["deferred"] == [fact]
         else:
             assert c.answers[fact] == value
 

@@ -127,14 +127,17 @@ class TextMatcher:
         return choose
 
     def _polar(self, fact: Fact, norm: str) -> Reply | None:
-        """是/对/有 and 不是/没有 for questions that can take them; a "please choose" where they are ambiguous."""
+        """是/对/有 and 不是/没有 for questions that can take them (the value ids of replies.toml `yes_values` and
+        `no_values`); a "please choose" where they are ambiguous."""
         allowed = set(fact.allowed)
+        replies = self.kb.replies
         if norm in self._yes:
-            if "yes" in allowed:
-                return Reply("answer", fact.id, "yes")
-            return Reply("choose", fact.id, None, tuple(v for v in fact.allowed if v != "none"))
+            for value in replies.yes_values:
+                if value in allowed:
+                    return Reply("answer", fact.id, value)
+            return Reply("choose", fact.id, None, tuple(v for v in fact.allowed if v not in replies.no_values))
         if norm in self._no:
-            for value in ("no", "none"):
+            for value in replies.no_values:
                 if value in allowed:
                     return Reply("answer", fact.id, value)
             return Reply("choose", fact.id, None, fact.allowed)

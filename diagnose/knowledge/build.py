@@ -371,5 +371,13 @@ class Builder:
                 recheck=tuple(c.get("recheck", ())),
                 sources=tuple(c.get("sources", ())),
                 rules=rules,
+                examples=tuple((e["name"], freeze(e["facts"])) for e in c["example"]),
             )
+            for j, e in enumerate(c["example"], 1):
+                for fact_id, value in e["facts"].items():
+                    fact = vocabulary.get(fact_id)
+                    if not isinstance(fact, Fact) or (not fact.free_text and value not in fact.allowed):
+                        known = [k for k, v in vocabulary.items() if isinstance(v, Fact)]
+                        what = f"{fact_id}={value!r} is not an answer"
+                        self.missing("checks.toml", f"{place}.example[{j}].facts", what, fact_id, known)
         return out

@@ -39,6 +39,7 @@ def lint(kb: KnowledgeBase, *, diagnoser: Diagnoser | None = None) -> list[Probl
         *_conflicts(kb),
         *_text_vs_signals(kb),
         *_examples(kb, diagnoser),
+        *_reply_examples(kb),
     ]
 
 
@@ -199,6 +200,18 @@ def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Proble
         from diagnose.api import Diagnoser as _Diagnoser
 
         diagnoser = _Diagnoser(kb, cache_size=0)
+    for kind, checks in (("warning", kb.warnings), ("note", kb.notes)):
+        for n, check in enumerate(checks.values(), 1):
+            for j, (name, facts) in enumerate(check.examples, 1):
+                place = f"{kind}[{n}] ({check.id}).example[{j}] ({name})"
+                try:
+                    result = diagnoser.diagnose(dict(facts))
+                except DiagnoseError as exc:
+                    yield Problem("checks.toml", place, f"cannot be diagnosed: {exc}")
+                    continue
+                raised = {m.id for m in (*result.warnings, *result.notes)}
+                if check.id not in raised:
+                    yield Problem("checks.toml", place, f"expects {kind} {check.id} to be raised, got {sorted(raised)}")
     for cause in kb.causes.values():
         for i, example in enumerate(cause.examples, 1):
             file, place = f"causes/{cause.id}.toml", f"example[{i}] ({example.name})"
@@ -208,6 +221,22 @@ def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Proble
                 yield Problem(file, place, f"cannot be diagnosed: {exc}", line=example.line)
                 continue
             yield from (Problem(file, place, m, line=example.line) for m in example_problems(result, example.top, example.expect, example.absent))
+
+
+def _reply_examples(kb: KnowledgeBase) -> Iterator[Problem]:
+    """Each example of replies.toml is read as it says (diagnose.consult.reader)."""
+    from diagnose.consult.reader import TextMatcher
+
+    matcher = TextMatcher(kb)
+    for i, (fact_id, text, kind, value) in enumerate(kb.replies.examples, 1):
+        place = f"example[{i}] ({fact_id}: {text!r})"
+        fact = kb.facts.get(fact_id)
+        if fact is None:
+            yield Problem("replies.toml", place, f"unknown fact {fact_id!r}")
+            continue
+        reply = matcher.match_reply(fact, text)
+        if (reply.kind, reply.value) != (kind, value):
+            yield Problem("replies.toml", place, f"expects {kind} {value or ''}, got {reply.kind} {reply.value or ''}")
 
 
 def example_problems(result: object, top: str | None, expect: Iterable[str], absent: Iterable[str]) -> list[str]:

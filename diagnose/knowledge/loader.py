@@ -147,6 +147,9 @@ class _Loader(Builder):
             replies=Replies(
                 **{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations", "later")},
                 reask=text(replies_raw["reask"]) if "reask" in replies_raw else None,
+                yes_values=tuple(replies_raw.get("yes_values", ("yes",))),
+                no_values=tuple(replies_raw.get("no_values", ("no", "none"))),
+                examples=tuple((e["fact"], e["text"], e["kind"], e.get("value")) for e in replies_raw.get("example", ())),
             ),
             scale=scale,
         )

@@ -197,6 +197,8 @@ class Check:
     recheck: tuple[str, ...]
     sources: tuple[str, ...]
     rules: tuple[Rule, ...]
+    examples: tuple[tuple[str, Mapping[str, str]], ...] = ()
+    """(name, answers) that must raise this check."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +220,12 @@ class Replies:
     no: tuple[str, ...]
     negations: tuple[str, ...]
     later: tuple[str, ...] = ()
+    yes_values: tuple[str, ...] = ("yes",)
+    """The value ids a bare 是/有 answers, in the order tried."""
+    no_values: tuple[str, ...] = ("no", "none")
+    """The value ids a bare 不是/没有 answers, in the order tried."""
+    examples: tuple[tuple[str, str, str, str | None], ...] = ()
+    """(fact, text, kind, value): how a reply to that fact's question must be read."""
     reask: Text | None = None
     """How an earlier answer is asked again: {first} and {last} are the clashing answers."""
 

@@ -50,13 +50,13 @@ class Validator:
 class Str(Validator):
     """A non-empty string, optionally an identifier (lower_snake_case)."""
 
-    def __init__(self, *, ident: bool = False) -> None:
-        self.ident = ident
+    def __init__(self, *, ident: bool = False, empty: bool = False) -> None:
+        self.ident, self.empty = ident, empty
 
     def check(self, value: Any, ctx: Context, place: str) -> Any:
         if not isinstance(value, str):
             return ctx.fail(place, f"expected text, found {_kind(value)}")
-        if not value.strip():
+        if not value.strip() and not self.empty:
             return ctx.fail(place, "must not be empty")
         if self.ident and not _ID.match(value):
             return ctx.fail(place, f"{value!r} is not a lower_snake_case id")
@@ -232,7 +232,18 @@ REPLIES = Table(
         "no": ListOf(Str(), min_len=1),
         "negations": ListOf(Str()),
     },
-    {"later": ListOf(Str()), "reask": TEXT},
+    {
+        "later": ListOf(Str()),
+        "reask": TEXT,
+        "yes_values": ListOf(ID),
+        "no_values": ListOf(ID),
+        "example": ListOf(
+            Table(
+                {"fact": ID, "text": Str(empty=True), "kind": OneOf("answer", "dont_know", "later", "choose")},
+                {"value": ID},
+            )
+        ),
+    },
 )
 DERIVED = Table(
     {
@@ -250,11 +261,24 @@ DERIVED = Table(
 )
 CHANNELS = Table({"channel": ListOf(Table({"id": ID, "name": TEXT, "detail": TEXT}), min_len=1)})
 _CHECK_RULES = ListOf(Table({"when": CONDITIONS}), min_len=1)
+_CHECK_EXAMPLES = ListOf(Table({"name": ID, "facts": MapOf(Str(), min_len=1)}), min_len=1)
 CHECKS = Table(
     {},
     {
-        "warning": ListOf(Table({"id": ID, "text": TEXT, "recheck": IDS, "rule": _CHECK_RULES})),
-        "note": ListOf(Table({"id": ID, "text": TEXT, "sources": ListOf(Str(), min_len=1), "rule": _CHECK_RULES})),
+        "warning": ListOf(
+            Table({"id": ID, "text": TEXT, "recheck": IDS, "rule": _CHECK_RULES, "example": _CHECK_EXAMPLES})
+        ),
+        "note": ListOf(
+            Table(
+                {
+                    "id": ID,
+                    "text": TEXT,
+                    "sources": ListOf(Str(), min_len=1),
+                    "rule": _CHECK_RULES,
+                    "example": _CHECK_EXAMPLES,
+                }
+            )
+        ),
     },
 )
 FALLBACK = Table({"title": TEXT, "explanation": TEXT, "steps": TEXTS, "contacts": ListOf(ID, min_len=1)})
