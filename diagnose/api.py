@@ -20,8 +20,9 @@ from diagnose.knowledge.model import KnowledgeBase
 __all__ = ["Diagnoser", "default_diagnoser", "diagnose", "extract_facts", "load_knowledge", "validate_facts"]
 
 _FREE_TEXT_MAX = 40
-# Six or more digits in a row look like an ID, card or phone number: never accept or store them.
-_IDENTIFIER = re.compile(r"\d{6,}")
+# A free-text answer (the region) is a place name: Chinese characters, letters, spaces and the joiners of
+# names. Digits, @ and anything else (an ID, card or phone number, an e-mail, control characters) are refused.
+_PLACE = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z ·・\-'’()（）]+$")
 
 
 def validate_facts(kb: KnowledgeBase, facts: Mapping[str, str | None]) -> dict[str, str]:
@@ -48,13 +49,13 @@ def validate_facts(kb: KnowledgeBase, facts: Mapping[str, str | None]) -> dict[s
         if fact.free_text:
             if not value:
                 continue
-            if len(value) > _FREE_TEXT_MAX or "\n" in value:
+            if len(value) > _FREE_TEXT_MAX or not _PLACE.match(value):
                 raise InvalidValueError(
-                    key, value[:60], (), reason=f"must be one line of at most {_FREE_TEXT_MAX} characters"
-                )
-            if _IDENTIFIER.search(value):
-                raise InvalidValueError(
-                    key, value, (), reason="looks like an ID, card or phone number, which we never store"
+                    key,
+                    "(not shown)",
+                    (),
+                    reason=f"must be a place name of at most {_FREE_TEXT_MAX} letters, such as 杭州 (no numbers, "
+                    "e-mail or other personal data: they are never stored)",
                 )
         elif value not in fact.allowed:
             raise InvalidValueError(key, value, fact.allowed)

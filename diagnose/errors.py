@@ -30,8 +30,22 @@ __all__ = [
 ]
 
 
+QUOTE_MAX = 80
+"""Errors quote at most this many characters of a bad value or id: a caller that logs them never stores more."""
+
+
+def quote(value: object) -> str:
+    """repr() of at most QUOTE_MAX characters of `value`, marked when cut."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > QUOTE_MAX:
+        return repr(text[:QUOTE_MAX]) + f"… ({len(text)} characters)"
+    return repr(text) if isinstance(value, str) else text
+
+
 def nearest(word: str, candidates: Iterable[str]) -> str | None:
     """Return the candidate closest to `word`, or None when nothing is close."""
+    if len(word) > QUOTE_MAX:  # nothing that long is close to an id, and difflib is quadratic
+        return None
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
@@ -81,18 +95,21 @@ class UnknownFactError(InputError):
         self.known = tuple(sorted(known))
         self.suggestion = nearest(fact, self.known)
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
-        super().__init__(f"{reason} {fact!r}{hint} Known facts: {', '.join(self.known)}", fact=fact)
+        short = fact if len(fact) <= QUOTE_MAX else fact[:QUOTE_MAX] + "…"
+        super().__init__(f"{reason} {quote(fact)}{hint} Known facts: {', '.join(self.known)}", fact=short)
 
 
 class InvalidValueError(InputError):
     """A value that is not allowed for its fact."""
 
     def __init__(self, fact: str, value: object, allowed: Sequence[str], *, reason: str = "") -> None:
-        self.value = value
         self.allowed = tuple(allowed)
         self.suggestion = nearest(value, self.allowed) if isinstance(value, str) else None
         hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
-        what = reason or f"value {value!r} is not allowed"
+        what = reason or f"value {quote(value)} is not allowed"
+        if isinstance(value, str) and len(value) > QUOTE_MAX:
+            value = value[:QUOTE_MAX] + "…"  # never keep more of what a user sent than a message shows
+        self.value = value
         allowed_text = ", ".join(self.allowed) if self.allowed else "any short text"
         super().__init__(f"fact {fact!r}: {what}{hint} Allowed: {allowed_text}, or None for unknown", fact=fact)
 

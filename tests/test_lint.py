@@ -26,7 +26,12 @@ def _append(path: Path, text: str) -> None:
 
 
 def _lint(path: Path) -> list[Problem]:
-    return lint(diagnose.load_knowledge(path))
+    """What `check` reports for a directory: the loader's problems (structural ones included), else the lint's."""
+    try:
+        kb = diagnose.load_knowledge(path)
+    except diagnose.KnowledgeError as exc:
+        return list(exc.problems)
+    return lint(kb)
 
 
 def _find(problems: list[Problem], file: str, place: str, words: str) -> Problem:
@@ -62,7 +67,7 @@ class TestUnreachable:
                 'weight = "weak"\nreason = "probe"\n'
             ),
         )
-        n = len(diagnose.load_knowledge(kb_copy).causes["duplicate_enrollment"].signals)
+        n = len(diagnose.load_knowledge().causes["duplicate_enrollment"].signals) + 1
         _find(_lint(kb_copy), "causes/duplicate_enrollment.toml", f"signal[{n}]", "unreachable")
 
     def test_cause_that_can_never_be_listed(self, kb: KnowledgeBase) -> None:
@@ -179,3 +184,25 @@ class TestCheckCommand:
         line = path.read_text(encoding="utf-8").splitlines().index('name = "lint_probe"')  # the header is above
         assert f"error: causes/resident_insurance_no_account.toml:{line}: example[" in out and "(lint_probe)" in out
         assert out.rstrip().endswith("3 problem(s) found")
+
+
+class TestLoaderVerdict:
+    def test_the_library_refuses_what_check_refuses(self, kb_copy: Path) -> None:
+        """A knowledge base with conflicting derived rules does not load: the library and `check` agree."""
+        _append(
+            kb_copy / "derived.toml",
+            '\n[[derived.rule]]\nvalue = "no"\nwhen = { contribution_status = "paying", retired = "yes" }\n'
+            'explain = { zh = "测试", en = "test" }\n',
+        )
+        with pytest.raises(diagnose.KnowledgeError, match="conflicts with rule"):
+            diagnose.load_knowledge(kb_copy)
+
+    def test_a_pattern_that_backtracks_is_refused(self, kb_copy: Path) -> None:
+        """A prefill pattern with a nested quantifier is refused with its place (it could take seconds)."""
+        path = kb_copy / "facts.toml"
+        text = path.read_text(encoding="utf-8")
+        anchor = "[fact.patterns]\n"
+        assert anchor in text
+        path.write_text(text.replace(anchor, anchor + 'sms_call = ["(a+)+$"]\n', 1), encoding="utf-8")
+        problems = _lint(kb_copy)
+        assert any("exponential" in p.message and "patterns.sms_call" in p.place for p in problems), problems

@@ -18,6 +18,10 @@ from diagnose.knowledge.model import Fact, KnowledgeBase
 __all__ = ["Reply", "TextMatcher"]
 
 _PUNCT = re.compile(r"[\s\u3000。，、；：？！…“”‘’（）()《》【】\[\].,;:!?'\"~～—\-]+")
+_CLAUSE_MARKS = ("，", "。", ",", ".", ";", "；", "!", "！", "?", "？", "\n", "但", "可是", "不过", "而且", " but ")
+"""Where a clause ends: a negation before one of these does not reach past it."""
+_NEGATION_REACH = 8
+"""How far back (characters) a negation reaches within its clause: "我没有参加新农合" is 4."""
 _MAX_TEXT = 2000
 
 
@@ -57,7 +61,10 @@ class TextMatcher:
         self._yes = {normalize(w) for w in replies.yes}
         self._no = {normalize(w) for w in replies.no}
         self._later = {normalize(w) for w in replies.later}
-        self._negations = tuple(sorted((w.lower() for w in replies.negations), key=len, reverse=True))
+        words = [w.lower() for w in replies.negations]
+        self._negations = tuple(w for w in words if not w.isascii())
+        ascii_words = "|".join(re.escape(w) for w in words if w.isascii())
+        self._ascii_negation = re.compile(rf"\b(?:{ascii_words})\b") if ascii_words else None
         self._phrases: list[_Phrase] = []
         for fact in kb.facts.values():
             for value in fact.values:
@@ -86,11 +93,19 @@ class TextMatcher:
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            before = text[max(0, start - 2) : start]
-            if any(before.endswith(n) for n in self._negations):
+            if self._negated(text, start):
                 continue
             found.setdefault(phrase.fact, set()).add(phrase.value)
         return found
+
+    def _negated(self, text: str, start: int) -> bool:
+        """Whether a negation stands before `start` in the same clause, at most _NEGATION_REACH characters back
+        ("我没有参加新农合", "不是新农合", "I am not on resident insurance"; not "没想到，新农合…")."""
+        clause = max(text.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
+        window = text[max(clause, start - _NEGATION_REACH) : start]
+        if any(n in window for n in self._negations):
+            return True
+        return self._ascii_negation is not None and self._ascii_negation.search(window) is not None
 
     def extract(self, text: str) -> dict[str, str]:
         """Facts stated in a message: only those with exactly one value claimed."""

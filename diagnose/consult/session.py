@@ -6,19 +6,22 @@ No I/O happens here; the terminal UI and a helpdesk bot drive it. The diagnosis 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
 from diagnose.consult.agenda import Agenda
 from diagnose.consult.reader import Reply
-from diagnose.errors import ConsultationError, InputError, StateError, UnknownFactError
+from diagnose.errors import ConsultationError, InputError, StateError, UnknownFactError, quote
 from diagnose.inference.result import Diagnosis
 from diagnose.knowledge.model import Fact, Text, Value
 
 __all__ = ["Consultation", "Effect", "Question", "Reply", "Why"]
 
 STATE_FORMAT = "diagnose.consultation/1"
+STATE_MAX_BYTES = 16384
+"""The size bound of a saved state: every fact answered once, with room to spare (a real state is under 2 KiB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,29 @@ class Consultation:
             "reasked": list(self._reasked),
         }
 
+    def to_json(self) -> str:
+        """The state (`to_dict`) as compact JSON text, at most STATE_MAX_BYTES long."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str | bytes, diagnoser: Diagnoser | None = None) -> Consultation:
+        """Restore a consultation from `to_json` text. Text longer than STATE_MAX_BYTES is refused before it is
+        parsed.
+
+        Raises:
+            StateError: too long, not JSON, or not a state this library could have written (see `from_dict`).
+        """
+        if not isinstance(text, (str, bytes)):
+            raise StateError(f"a saved consultation must be JSON text, not {type(text).__name__}")
+        size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text)
+        if size > STATE_MAX_BYTES:
+            raise StateError(f"a saved consultation is at most {STATE_MAX_BYTES} bytes; this one is {size}")
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise StateError(f"a saved consultation must be JSON: {type(exc).__name__}") from None
+        return cls.from_dict(data, diagnoser)
+
     @classmethod
     def from_dict(cls, data: object, diagnoser: Diagnoser | None = None) -> Consultation:
         """Restore a consultation saved with `to_dict`; it continues exactly where it stopped.
@@ -136,10 +162,10 @@ class Consultation:
         if not isinstance(data, Mapping):
             raise StateError(f"a saved consultation must be a JSON object, not {type(data).__name__}")
         if data.get("format") != STATE_FORMAT:
-            raise StateError(f"unknown state format {data.get('format')!r}; expected {STATE_FORMAT!r}")
+            raise StateError(f"unknown state format {quote(data.get('format'))}; expected {STATE_FORMAT!r}")
         if data.get("knowledge_version") != kb.version:
             raise StateError(
-                f"state saved with knowledge base {data.get('knowledge_version')!r}, but this is {kb.version!r}; "
+                f"state saved with knowledge base {quote(data.get('knowledge_version'))}, but this is {kb.version!r}; "
                 "start a new consultation"
             )
         answers = data.get("answers")
@@ -156,12 +182,22 @@ class Consultation:
                 raise StateError(f"answers[{i}]: {exc}") from exc
         pending = data.get("pending")
         if pending is not None and (not isinstance(pending, str) or pending not in kb.facts):
-            raise StateError(f"'pending' must be a fact id or null, not {pending!r}")
+            raise StateError(f"'pending' must be a fact id or null, not {quote(pending)}")
+        reasked = data.get("reasked", [])
+        reasking = isinstance(reasked, list) and any(
+            w in kb.warnings and any(c.fact == pending for r in kb.warnings[w].rules for c in r.when)
+            for w in reasked
+            if isinstance(w, str)
+        )
+        if pending is not None and (kb.facts[pending].free_text or (pending in consultation._answers and not reasking)):
+            raise StateError(f"'pending': {pending!r} is not a question that can be pending (answered or free text)")
         prefilled = data.get("prefilled", [])
         if not isinstance(prefilled, list) or any(
             not isinstance(p, str) or p not in consultation._answers for p in prefilled
         ):
             raise StateError("'prefilled' must list answered facts")
+        if len(set(prefilled)) != len(prefilled):
+            raise StateError("'prefilled' lists a fact twice")
         for key, known in (("deferred", kb.facts), ("reasked", kb.warnings)):
             items = data.get(key, [])
             if not isinstance(items, list) or any(not isinstance(x, str) or x not in known for x in items):
@@ -251,6 +287,7 @@ class Consultation:
             raise ConsultationError("nothing to undo: no question has been answered yet")
         fact_id = next(reversed(self._answers))
         del self._answers[fact_id]
+        self.prefilled = tuple(f for f in self.prefilled if f != fact_id)
         self._pending = None
         return fact_id
 

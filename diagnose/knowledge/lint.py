@@ -18,29 +18,30 @@ from diagnose.knowledge.model import Cause, Check, Condition, Derived, Knowledge
 if TYPE_CHECKING:
     from diagnose.api import Diagnoser
 
-__all__ = ["lint"]
+__all__ = ["examples", "lint", "structural"]
 
 _TEXT_FACTS = ("insurance_type", "query_channel", "symptom")
 """The facts whose values a cause's text names and its signals must use (and the reverse)."""
 
 
 def lint(kb: KnowledgeBase, *, diagnoser: Diagnoser | None = None) -> list[Problem]:
-    """Return every problem found in `kb`, each with its file and the place in it (empty when clean).
+    """Return every problem found in `kb`, each with its file and the place in it (empty when clean): the
+    structural checks (`structural`, which `load` also runs) and the examples (`examples`)."""
+    return [*structural(kb), *examples(kb, diagnoser=diagnoser)]
 
-    Checks: rules that can never fire (and causes that can never be listed); derived-fact and check rules made
-    redundant by a looser rule of the same owner; input facts no rule reads; derived facts whose rules can
-    conclude two values for the same answers; a cause's text naming an insurance type, channel or symptom that
-    no signal uses, or a signal for one its text never names; example cases whose expectation does not hold.
-    """
-    return [
-        *_unreachable(kb),
-        *_subsumed(kb),
-        *_unused_facts(kb),
-        *_conflicts(kb),
-        *_text_vs_signals(kb),
-        *_examples(kb, diagnoser),
-        *_reply_examples(kb),
-    ]
+
+def structural(kb: KnowledgeBase) -> list[Problem]:
+    """The checks that need no engine (about 15 ms), run by `load` too, so the library never starts on a
+    knowledge base that `check` rejects: rules that can never fire (and causes that can never be listed);
+    derived-fact and check rules made redundant by a looser rule of the same owner; input facts no rule reads;
+    derived facts whose rules can conclude two values for the same answers; a cause's text naming an insurance
+    type, channel or symptom that no signal uses, or a signal for one its text never names."""
+    return [*_unreachable(kb), *_subsumed(kb), *_unused_facts(kb), *_conflicts(kb), *_text_vs_signals(kb)]
+
+
+def examples(kb: KnowledgeBase, *, diagnoser: Diagnoser | None = None) -> list[Problem]:
+    """Every example case, check example and reply example whose expectation does not hold."""
+    return [*_examples(kb, diagnoser), *_reply_examples(kb)]
 
 
 def _where(kb: KnowledgeBase, rule: Rule) -> tuple[str, str]:

@@ -45,6 +45,11 @@ def load(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     kb = loader.run()
     if loader.problems or kb is None:
         raise KnowledgeError(loader.problems or [Problem(str(root), "", "cannot be loaded")])
+    from diagnose.knowledge.lint import structural  # the same checks as `check`, but the examples
+
+    problems = structural(kb)
+    if problems:
+        raise KnowledgeError(problems)
     return kb
 
 

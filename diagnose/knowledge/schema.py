@@ -7,6 +7,7 @@ Each validator returns the value it accepted (lists become tuples) or `INVALID`,
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -129,16 +130,30 @@ class ListOf(Validator):
         return INVALID if any(v is INVALID for v in items) else items
 
 
+# A group that holds a quantifier and is itself repeated: (a+)+, (\w*x)*, (a|b+){2,}. Such patterns can take
+# exponential time on a failing match (catastrophic backtracking), so the knowledge base may not use them.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*(?:[+*]|\{\d*,\d*\})(?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\d*\})")
+_SLOW_MATCH = 0.05
+"""Seconds a pattern may take on a pathological input before it is refused."""
+
+
 class Regex(Validator):
-    """A regular expression that compiles."""
+    """A regular expression that compiles, has no nested quantifier and stays fast on a pathological input."""
 
     def check(self, value: Any, ctx: Context, place: str) -> Any:
         if Str().check(value, ctx, place) is INVALID:
             return INVALID
         try:
-            re.compile(value)
+            pattern = re.compile(value)
         except (re.error, OverflowError, RecursionError) as exc:  # huge repeats and deep nesting too
             return ctx.fail(place, f"not a valid regular expression: {exc or type(exc).__name__}")
+        if _NESTED_QUANTIFIER.search(value):
+            return ctx.fail(place, "a repeated group holds a quantifier (like (a+)+): it can take exponential time")
+        for probe in ("a" * 24 + "!", "个人账户" * 8 + "!", " " * 24 + "!"):
+            start = time.perf_counter()
+            pattern.search(probe)
+            if time.perf_counter() - start > _SLOW_MATCH:
+                return ctx.fail(place, f"too slow on a {len(probe)}-character input: simplify it")
         return value
 
 
