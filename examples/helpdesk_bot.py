@@ -8,7 +8,6 @@ server would store it per user. Type 重新开始 (or "restart") to start over.
 
 from __future__ import annotations
 
-import json
 import sys
 
 import diagnose
@@ -54,19 +53,19 @@ def turn(state: str | None, message: str) -> tuple[str | None, str]:
         prefix = ("我了解到：" + "；".join(understood) + "\n") if understood else ""
     else:
         try:
-            consultation = diagnose.Consultation.from_dict(json.loads(state))
-        except (diagnose.StateError, json.JSONDecodeError):
+            consultation = diagnose.Consultation.from_json(state)
+        except diagnose.StateError:
             return None, "会话已过期，请重新描述您的情况。"
         reply = consultation.answer_text(message)
         prefix = "好的，您先去查，最后再回到这个问题。\n" if reply.kind == "later" else ""
         if reply.kind == "choose":
             question = consultation.kb.facts[reply.fact]
             options = "\n".join(f"{question.allowed.index(v) + 1}. {question.value(v).label.zh}" for v in reply.choices)
-            return json.dumps(consultation.to_dict()), f"没太明白，请回复编号：\n{options}\n0. 不知道"
+            return consultation.to_json(), f"没太明白，请回复编号：\n{options}\n0. 不知道"
     question = consultation.next_question()
     if question is None:
         return None, prefix + conclude(consultation.result())
-    return json.dumps(consultation.to_dict(), ensure_ascii=False), prefix + ask(question)
+    return consultation.to_json(), prefix + ask(question)
 
 
 def main() -> None:
