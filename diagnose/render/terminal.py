@@ -115,7 +115,7 @@ def _panel(section: Section, lang: str) -> Panel:
     parts: list[RenderableType] = [RichText(_t(section.text, lang))]
     if section.regional:
         parts.append(
-            RichText(f"⚠ {s['regional']}{'：' if lang == 'zh' else ': '}{_t(section.regional, lang)}", style="yellow")
+            RichText(_t(f"⚠ {s['regional']}{'：' if lang == 'zh' else ': '}{section.regional}", lang), style="yellow")
         )
     if section.how:
         parts.append(_how(section, lang))
