@@ -19,6 +19,7 @@ verify = [{ zh = "核实一下。", en = "Check it." }]
 steps = [{ zh = "拨打12393咨询。", en = "Call 12393." }]
 contacts = ["hotline_12393"]
 sources = ["the test itself"]
+citizen_sources = ["12393医保服务热线"]
 
 [[signal]]
 when = { external_claim = "probe_notice" }

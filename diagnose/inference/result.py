@@ -144,7 +144,7 @@ class CauseResult:
             "verify": [t.to_dict() for t in c.verify],
             "steps": [t.to_dict() for t in c.steps],
             "contacts": [_channel_dict(ch) for ch in c.contacts],
-            "sources": list(c.sources),
+            "sources": list(c.citizen_sources),
             "because": [r.to_dict() for r in self.because],
         }
 

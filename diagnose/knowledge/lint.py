@@ -8,6 +8,7 @@ diagnose.semantics, so "some answers make this hold" is decided exactly.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,14 @@ def structural(kb: KnowledgeBase) -> list[Problem]:
     derived-fact and check rules made redundant by a looser rule of the same owner; input facts no rule reads;
     derived facts whose rules can conclude two values for the same answers; a cause's text naming an insurance
     type, channel or symptom that no signal uses, or a signal for one its text never names."""
-    return [*_unreachable(kb), *_subsumed(kb), *_unused_facts(kb), *_conflicts(kb), *_text_vs_signals(kb)]
+    return [
+        *_unreachable(kb),
+        *_subsumed(kb),
+        *_unused_facts(kb),
+        *_conflicts(kb),
+        *_text_vs_signals(kb),
+        *_citizen_sources(kb),
+    ]
 
 
 def examples(kb: KnowledgeBase, *, diagnoser: Diagnoser | None = None) -> list[Problem]:
@@ -159,6 +167,21 @@ def _input_values(kb: KnowledgeBase, condition: Condition) -> set[tuple[str, str
             for inner in rule.when:
                 out |= _input_values(kb, inner)
     return out
+
+
+_MAINTAINER_ONLY = re.compile(r"seed\d{3}|\.txt|no\. from memory|https?://", re.IGNORECASE)
+
+
+def _citizen_sources(kb: KnowledgeBase) -> Iterator[Problem]:
+    """What a citizen sees cites policy documents and official channels only: no seed file, no web address, no
+    document number that could not be verified ("no. from memory")."""
+    for cause in kb.causes.values():
+        rel = f"causes/{cause.id}.toml"
+        if not cause.citizen_sources:
+            yield Problem(rel, "citizen_sources", "a cause needs at least one source a citizen can be shown")
+        for i, source in enumerate(cause.citizen_sources, 1):
+            if _MAINTAINER_ONLY.search(source):
+                yield Problem(rel, f"citizen_sources[{i}]", f"not for citizens (seed file, URL or unverified number): {source!r}")
 
 
 def _text_vs_signals(kb: KnowledgeBase) -> Iterator[Problem]:

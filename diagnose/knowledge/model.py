@@ -177,6 +177,9 @@ class Cause:
     steps: tuple[Text, ...]
     contacts: tuple[Channel, ...]
     sources: tuple[str, ...]
+    """Every source, for maintainers (seed files included)."""
+    citizen_sources: tuple[str, ...]
+    """What a citizen is shown: policy documents and official channels, without unverified numbers."""
     signals: tuple[Rule, ...]
     defeaters: tuple[Rule, ...]
     examples: tuple[Example, ...]

@@ -319,7 +319,11 @@ CAUSE = Table(
             min_len=2,
         ),
     },
-    {"unless": ListOf(Table({"when": CONDITIONS, "reason": Str()})), "regional_note": TEXT},
+    {
+        "unless": ListOf(Table({"when": CONDITIONS, "reason": Str()})),
+        "regional_note": TEXT,
+        "citizen_sources": ListOf(Str()),
+    },
 )
 EVIDENCE = Table(
     {

@@ -4,11 +4,10 @@ The terminal, the Markdown transcript, `--json` and the example bot all present 
 and only style them:
 
 1. warnings (answers that contradict each other);
-2. the main causes: the first in full (what it means, how we know, how to check, what to do, whom to call,
-   sources), the others briefly (without the steps and contacts);
-3. the causes also worth checking, one line each;
+2. the most likely cause, in full: what it means, how we know, how to check, what to do, whom to call, sources;
+3. "also possible": the other main causes and those also worth checking, at most three, one line each;
 4. the fallback, when no cause has evidence;
-5. the reassurance notes.
+5. "good to know": the reassurance notes, and whom to turn to if none of it fits.
 
 Every word comes from the knowledge base or render/strings.py.
 """
@@ -27,6 +26,9 @@ from diagnose.render.strings import STRENGTHS, STRINGS
 __all__ = ["HowLine", "Section", "describe", "sections", "to_json", "why_lines"]
 
 Kind = Literal["warning", "cause", "also", "fallback", "note"]
+
+ALSO_MAX = 3
+"""At most this many other causes, one line each, after the most likely one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,7 @@ def _cause(cause: CauseResult, lang: str, *, full: bool) -> Section:
         verify=tuple(t.get(lang) for t in c.verify),
         steps=tuple(t.get(lang) for t in c.steps) if full else (),
         contacts=tuple(_contact(ch, lang) for ch in c.contacts) if full else (),
-        sources=tuple(c.sources) if full else (),
+        sources=tuple(c.citizen_sources) if full else (),
     )
 
 
@@ -112,10 +114,10 @@ def sections(result: Diagnosis, lang: str) -> list[Section]:
     """The result screen in `lang` ("zh" or "en"), in the order of the module doc."""
     s = STRINGS[lang]
     out = [Section("warning", s["warnings"], s["warnings"], text=m.text.get(lang)) for m in result.warnings]
-    out += [_cause(cause, lang, full=i == 0) for i, cause in enumerate(result.causes)]
+    out += [_cause(cause, lang, full=True) for cause in result.causes[:1]]
+    others = (*result.causes[1:], *result.also)[:ALSO_MAX]
     out += [
-        Section("also", s["also"], c.title.get(lang), strength=c.strength.get(lang), status=c.status)
-        for c in result.also
+        Section("also", s["also"], c.title.get(lang), strength=c.strength.get(lang), status=c.status) for c in others
     ]
     fb = result.fallback
     if fb is not None:
@@ -130,6 +132,8 @@ def sections(result: Diagnosis, lang: str) -> list[Section]:
             )
         )
     out += [Section("note", s["notes"], s["notes"], text=m.text.get(lang)) for m in result.notes]
+    if result.causes:
+        out.append(Section("note", s["notes"], s["notes"], text=s["none_fits"]))
     return out
 
 

@@ -12,7 +12,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "dont_know": "不知道",
         "result": "诊断结果",
         "main": "最可能的原因",
-        "also": "也值得排查",
+        "also": "也可能是",
+        "none_fits": (
+            "以上都对不上？请拨打12393医保服务热线（可加参保地区号），或本人带身份证到参保地医保经办机构查询。"
+        ),
         "how": "判断依据",
         "still_unknown": "还不清楚",
         "verify": "怎么核实",
@@ -20,7 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "contacts": "联系渠道",
         "sources": "依据来源",
         "warnings": "请再核对一下",
-        "notes": "请放心",
+        "notes": "您还应该知道",
         "question": "问题",
         "choose_hint": "请输入编号（0 = 不知道）；输入 ? 看为什么问这个，b 返回上一题",
         "invalid_choice": "没看懂“{text}”。请输入 1 到 {n} 之间的编号，0 表示不知道，? 查看为什么问，b 返回上一题。",
@@ -60,8 +63,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_answers": "(no questions answered)",
         "dont_know": "Don't know",
         "result": "Diagnosis",
-        "main": "Most likely causes",
-        "also": "Also worth checking",
+        "main": "Most likely cause",
+        "also": "Also possible",
+        "none_fits": (
+            "None of this fits? Call the 12393 medical-insurance hotline (add your region's area code), or go in "
+            "person with your ID card to the 医保经办机构 where you are insured."
+        ),
         "how": "How we got here",
         "still_unknown": "Still unknown",
         "verify": "How to check",

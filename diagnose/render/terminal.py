@@ -140,32 +140,21 @@ def _panel(section: Section, lang: str) -> Panel:
 
 
 def render(console: Console, result: Diagnosis, lang: str) -> None:
-    """Print a diagnosis as the sections of diagnose.render.sections, in their order."""
+    """Print a diagnosis as the sections of diagnose.render.sections, in their order (the notes in one panel)."""
     group = None
-    for section in sections(result, lang):
+    parts = sections(result, lang)
+    notes = [x for x in parts if x.kind == "note"]
+    for section in parts:
         if section.kind in ("cause", "also") and section.group != group:
             console.print(Rule(section.group))
         group = section.group
         if section.kind == "warning":
             console.print(Panel(_t(section.text, lang), title=section.title, title_align="left", border_style="red"))
-        elif section.kind == "note":
-            console.print(Panel(_t(section.text, lang), title=section.title, title_align="left", border_style="blue"))
         elif section.kind == "also":
-            console.print(
-                _items(
-                    [
-                        (
-                            "•",
-                            _t(
-                                f"{section.title}（{section.strength}）"
-                                if lang == "zh"
-                                else f"{section.title} ({section.strength})",
-                                lang,
-                            ),
-                            "",
-                        )
-                    ]
-                )
-            )
-        else:
+            line = f"{section.title}（{section.strength}）" if lang == "zh" else f"{section.title} ({section.strength})"
+            console.print(_items([("•", _t(line, lang), "")]))
+        elif section.kind != "note":
             console.print(_panel(section, lang))
+    if notes:
+        body = _items([("•", _t(x.text, lang), "") for x in notes])
+        console.print(Panel(body, title=notes[0].title, title_align="left", border_style="blue"))
