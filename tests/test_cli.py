@@ -184,6 +184,93 @@ class TestNonInteractive:
         assert main(["--answers", str(path)]) == 1
         assert "not valid JSON" in capsys.readouterr().err
 
+    def test_answers_file_with_bom(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An answers file saved with a UTF-8 BOM (as Windows Notepad does) is read like any other."""
+        path = tmp_path / "a.json"
+        path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"insurance_type": "resident"}).encode())
+        assert main(["--answers", str(path), "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["causes"][0]["id"] == "resident_insurance_no_account"
+
+    def test_answers_from_stdin(self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        """`--answers -` reads the answers from standard input."""
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b'{"insurance_type": "resident"}')))
+        assert main(["--answers", "-", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["facts"] == {"insurance_type": "resident"}
+
+    def test_repeated_fact_in_answers_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A JSON object giving a fact twice is bad input (JSON would silently keep the last one)."""
+        path = tmp_path / "a.json"
+        path.write_text('{"insurance_type": "resident", "insurance_type": "employee"}', encoding="utf-8")
+        assert main(["--answers", str(path), "--json"]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        err = captured.err.strip()
+        assert len(err.splitlines()) == 1 and "'insurance_type'" in err and "twice" in err
+
+    def test_json_needs_answers(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--json without --answers or --set is bad usage: it does not print an empty diagnosis."""
+        assert main(["--json"]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "--answers -" in captured.err and "--set" in captured.err
+
+    @pytest.mark.parametrize(
+        ("item", "fact", "value"),
+        [
+            ("insurance_type=职工医保", "insurance_type", "employee"),
+            ("insurance_type=新农合", "insurance_type", "resident"),
+            ("insurance_type= 灵活就业 ", "insurance_type", "flexible_employee"),
+            ("retired=是", "retired", "yes"),
+            ("query_channel=支付宝", "query_channel", "wechat_alipay"),
+            ("insurance_type=不知道", "insurance_type", None),
+        ],
+    )
+    def test_set_reads_words(self, item: str, fact: str, value: str | None, capsys: pytest.CaptureFixture[str]) -> None:
+        """--set takes a choice's words, read like a reply to the questionnaire (不知道 means unknown)."""
+        assert main(["--set", item, "--json"]) == 0
+        facts = json.loads(capsys.readouterr().out)["facts"]
+        assert facts.get(fact) == value
+
+    @pytest.mark.parametrize("value", ["职工医保和居民医保", "3", "我去查一下", "xyz"])
+    def test_set_words_must_be_one_clear_answer(self, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+        """Words that name two values, a choice number (meaningless without the list), "I'll look it up" or
+        nothing known keep the error naming the fact, the value and the allowed values."""
+        assert main(["--set", f"insurance_type={value}"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1
+        assert "'insurance_type'" in err and repr(value) in err and "employee, flexible_employee" in err
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["--set", "insurance_type=" + "x" * 1_000_000],
+            ["--set", "x" * 1_000_000 + "=resident"],
+            ["--set", "y" * 1_000_000],
+            ["--save", "z" * 1_000_000, "--set", "insurance_type=resident", "--json"],
+            ["--answers", "w" * 1_000_000],
+        ],
+    )
+    def test_errors_quote_at_most_80_characters(self, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+        """A 1 MB value gives a one-line message of normal size, not a 1 MB one."""
+        assert main(args) in (1, 74)
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1
+        assert len(err) < 1000 and "x" * 81 not in err and "y" * 81 not in err and "z" * 81 not in err
+
+    def test_save_name_with_lone_surrogate(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A --save name no file system can take (a lone surrogate) exits 74 with one line naming the problem."""
+        target = str(tmp_path / "t\ud800.md")
+        assert main(["--set", "insurance_type=resident", "--json", "--save", target]) == 74
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "t\\ud800.md" in err and "cannot write" in err
+
+    def test_save_name_with_markup(self, tmp_path: Path) -> None:
+        """A --save name that looks like rich markup is shown as typed."""
+        console, buf = _console()
+        target = tmp_path / "a[red]b.md"
+        assert main(["--set", "insurance_type=resident", "--save", str(target)], console=console) == 0
+        assert target.exists() and "a[red]b.md" in buf.getvalue()
+
     def test_check_shipped_knowledge(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`check` passes on the shipped knowledge base."""
         assert main(["check"]) == 0
@@ -292,3 +379,11 @@ class TestRealTerminal:
         code, rest = self.finish(pid, fd)
         assert code == 0
         assert "Traceback" not in rest and "输入结束" in rest
+
+
+def test_typed_markup_is_shown_literally() -> None:
+    """Typing rich markup such as '[/x]' at a question is an unreadable answer, not a crash."""
+    console, buf = _console()
+    _, read = _script("[/x]", "[bold]oops")
+    assert main([], read=read, console=console) == 0
+    assert buf.getvalue().count("没看懂") == 2 and "[/x]" in buf.getvalue()

@@ -48,7 +48,7 @@ WORDS = sorted(
     | set(KB.replies.no)
     | set(KB.replies.negations)
 )
-EXIT_CODES = {0, 1, 2, 3, 130}
+EXIT_CODES = {0, 1, 2, 3, 74, 130}
 
 FAST = settings(max_examples=200, deadline=None)
 SLOW = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

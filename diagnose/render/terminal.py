@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
@@ -59,7 +60,8 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
             # The same reading as a helpdesk bot's: numbers, 0/不知道, labels, synonyms, 是/没有, 我去查一下.
             kind = consultation.answer_text(line).kind
             if kind == "choose":
-                console.print(s["invalid_choice"].format(text=line.strip(), n=len(question.choices)), style="yellow")
+                said = escape(line.strip()[:40])  # what the person typed is shown literally, never as rich markup
+                console.print(s["invalid_choice"].format(text=said, n=len(question.choices)), style="yellow")
                 continue
             if kind == "later":
                 console.print(s["deferred"], style="dim")
