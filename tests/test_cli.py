@@ -387,3 +387,11 @@ def test_typed_markup_is_shown_literally() -> None:
     _, read = _script("[/x]", "[bold]oops")
     assert main([], read=read, console=console) == 0
     assert buf.getvalue().count("没看懂") == 2 and "[/x]" in buf.getvalue()
+
+
+def test_sources_command_shows_both_audiences(capsys: pytest.CaptureFixture[str]) -> None:
+    """`sources` lists what citizens see and every source behind it (seed files included) for maintainers."""
+    assert main(["sources", "queried_financial_account"]) == 0
+    out = capsys.readouterr().out
+    assert "citizens:" in out and "seed000" in out
+    assert main(["sources", "no_such_cause"]) == 2
