@@ -24,10 +24,10 @@ def ask(question: diagnose.Question) -> str:
     return "\n".join(lines)
 
 
-def conclude(result: diagnose.Diagnosis) -> str:
+def conclude(result: diagnose.Diagnosis, kb: diagnose.KnowledgeBase) -> str:
     """The diagnosis as a chat message: the same sections, in the same order, as the terminal shows."""
     lines: list[str] = []
-    for section in sections(result, "zh"):
+    for section in sections(result, "zh", kb.replies):
         if section.kind in ("warning", "note"):
             lines.append(f"【{section.title}】{section.text}")
         elif section.kind == "also":
@@ -64,7 +64,7 @@ def turn(state: str | None, message: str) -> tuple[str | None, str]:
             return consultation.to_json(), f"没太明白，请回复编号：\n{options}\n0. 不知道"
     question = consultation.next_question()
     if question is None:
-        return None, prefix + conclude(consultation.result())
+        return None, prefix + conclude(consultation.result(), consultation.kb)
     return consultation.to_json(), prefix + ask(question)
 
 

@@ -237,3 +237,19 @@ class TestStopping:
         c.answer("external_claim", "none")
         assert c.should_stop and c.stop_reason == "settled"
         assert c.next_question() is None
+
+
+def test_texts_say_whom_they_mean_once_known() -> None:
+    """Once the person says whose account it is, questions and the result drop "您（或您要查的家人）"."""
+    from diagnose.render.sections import sections
+
+    for whose, subject in (("self", "您参加"), ("family_member", "您家人参加")):
+        c = Consultation()
+        c.answer("viewing_whose", whose)
+        q = c.next_question()
+        assert q is not None and q.id == "insurance_type"
+        assert q.text.zh.startswith(subject) and "您要查的家人" not in q.text.zh
+        c.answer("insurance_type", "resident")
+        shown = [x.text for x in sections(c.result(), "zh", c.kb.replies)]
+        assert not any("或您要查的家人" in t for t in shown)
+    assert "或您要查的家人" in Consultation().next_question().text.zh  # not known yet: still hedged

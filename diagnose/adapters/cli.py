@@ -225,9 +225,11 @@ def _run(args: argparse.Namespace, consultation: Consultation, read: Callable[[s
             if args.json:
                 from diagnose.render.sections import to_json
 
-                sys.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2) + "\n")
+                sys.stdout.write(
+                    json.dumps(to_json(result, consultation.kb.replies), ensure_ascii=False, indent=2) + "\n"
+                )
             else:
-                _cli_ui.render(console, result, lang)
+                _cli_ui.render(console, result, lang, consultation.kb.replies)
         except (OSError, UnicodeEncodeError) as exc:
             failed = exc
     if args.save is not None:

@@ -15,7 +15,7 @@ from diagnose.consult.agenda import Agenda
 from diagnose.consult.reader import Reply
 from diagnose.errors import ConsultationError, InputError, StateError, UnknownFactError, quote
 from diagnose.inference.result import Diagnosis
-from diagnose.knowledge.model import Fact, Text, Value
+from diagnose.knowledge.model import Fact, Replies, Text, Value
 
 __all__ = ["Consultation", "Effect", "Question", "Reply", "Why"]
 
@@ -34,6 +34,10 @@ class Question:
 
     fact: Fact
     reask: Text | None = None
+    replies: Replies | None = None
+    """The knowledge base's replies, whose `subject` wording says whom the question is about."""
+    whose: str | None = None
+    """viewing_whose, once answered: "self" or "family_member"."""
 
     @property
     def id(self) -> str:
@@ -42,8 +46,8 @@ class Question:
 
     @property
     def text(self) -> Text:
-        """The question itself (after what clashed, for a re-ask)."""
-        q = self.fact.question
+        """The question itself (after what clashed, for a re-ask), about the person it is about."""
+        q = self._personal(self.fact.question)
         if self.reask is None:
             return q
         return Text(zh=f"{self.reask.zh}{q.zh}", en=f"{self.reask.en} {q.en}")
@@ -51,7 +55,10 @@ class Question:
     @property
     def help(self) -> Text:
         """Why we ask, or where to find the answer."""
-        return self.fact.help
+        return self._personal(self.fact.help)
+
+    def _personal(self, text: Text) -> Text:
+        return text if self.replies is None else self.replies.personal(text, self.whose)
 
     @property
     def choices(self) -> tuple[Value, ...]:
@@ -313,7 +320,11 @@ class Consultation:
             return None
         if step.clash is not None:
             self._reasked.append(step.clash)
-        return Question(self.kb.facts[step.fact], reask=step.reask)
+        return self._question(step.fact, step.reask)
+
+    def _question(self, fact_id: str, reask: Text | None = None) -> Question:
+        whose = self._answers.get("viewing_whose")
+        return Question(self.kb.facts[fact_id], reask=reask, replies=self.kb.replies, whose=whose)
 
     @property
     def should_stop(self) -> bool:
@@ -336,7 +347,7 @@ class Consultation:
         step, reason = self._agenda.next(self._answers, self.asked, self._deferred, self._reasked, force)
         if step is None:
             return None, reason
-        return Question(self.kb.facts[step.fact], reask=step.reask), reason
+        return self._question(step.fact, step.reask), reason
 
     def why(self, fact_id: str) -> Why:
         """The WHY explanation for a question: what each answer would confirm, point to or rule out.

@@ -155,6 +155,7 @@ class _Loader(Builder):
                 yes_values=tuple(replies_raw.get("yes_values", ("yes",))),
                 no_values=tuple(replies_raw.get("no_values", ("no", "none"))),
                 examples=tuple((e["fact"], e["text"], e["kind"], e.get("value")) for e in replies_raw.get("example", ())),
+                subject=tuple((x["text"], x["self"], x["family_member"]) for x in replies_raw.get("subject", ())),
             ),
             scale=scale,
         )

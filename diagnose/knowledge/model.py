@@ -229,6 +229,18 @@ class Replies:
     """The value ids a bare 不是/没有 answers, in the order tried."""
     examples: tuple[tuple[str, str, str, str | None], ...] = ()
     """(fact, text, kind, value): how a reply to that fact's question must be read."""
+    subject: tuple[tuple[str, str, str], ...] = ()
+    """(hedged text, wording for one's own account, wording for a relative's): see `personal`."""
+
+    def personal(self, text: Text, whose: str | None) -> Text:
+        """`text` with "您（或您要查的家人）" and the like said plainly, once whose account it is is known."""
+        if whose not in ("self", "family_member"):
+            return text
+        zh, en = text.zh, text.en
+        for hedged, own, relative in self.subject:
+            said = own if whose == "self" else relative
+            zh, en = zh.replace(hedged, said), en.replace(hedged, said)
+        return text if (zh, en) == (text.zh, text.en) else Text(zh, en)
     reask: Text | None = None
     """How an earlier answer is asked again: {first} and {last} are the clashing answers."""
 

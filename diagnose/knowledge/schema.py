@@ -251,6 +251,7 @@ REPLIES = Table(
         "later": ListOf(Str()),
         "reask": TEXT,
         "yes_values": ListOf(ID),
+        "subject": ListOf(Table({"text": Str(), "self": Str(), "family_member": Str()})),
         "no_values": ListOf(ID),
         "example": ListOf(
             Table(

@@ -39,7 +39,7 @@ def to_markdown(kb: KnowledgeBase, answers: Mapping[str, str | None], result: Di
         lines.append(f"{n}. {fact.question.get(lang)}  \n   **{s['answer']}:** {shown}")
     lines += ["", f"## {s['result']}", ""]
     group = None
-    for section in sections(result, lang):
+    for section in sections(result, lang, kb.replies):
         if section.group != group:
             lines += [f"### {_md(section.group)}", ""]
             group = section.group

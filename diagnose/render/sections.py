@@ -14,13 +14,13 @@ Every word comes from the knowledge base or render/strings.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from diagnose.consult.session import Why
 from diagnose.inference.result import CauseResult, Diagnosis, Evidence, Reason
-from diagnose.knowledge.model import Channel, Text
+from diagnose.knowledge.model import Channel, Replies, Text
 from diagnose.render.strings import STRENGTHS, STRINGS
 
 __all__ = ["HowLine", "Section", "describe", "sections", "to_json", "why_lines"]
@@ -91,34 +91,38 @@ def _contact(channel: Channel, lang: str) -> str:
     return STRINGS[lang]["contact_line"].format(name=channel.name.get(lang), detail=channel.detail.get(lang))
 
 
-def _cause(cause: CauseResult, lang: str, *, full: bool) -> Section:
+def _cause(cause: CauseResult, lang: str, say: Callable[[Text], str], *, full: bool) -> Section:
     s, c = STRINGS[lang], cause.cause
     return Section(
         kind="cause",
         group=s["main"],
-        title=c.title.get(lang),
+        title=say(c.title),
         strength=cause.strength.get(lang),
         status=cause.status,
         full=full,
-        text=c.explanation.get(lang),
-        regional=c.regional_note.get(lang) if c.regional_note else None,
+        text=say(c.explanation),
+        regional=say(c.regional_note) if c.regional_note else None,
         how=tuple(line for item in cause.evidence for line in _evidence(item, lang)),
-        verify=tuple(t.get(lang) for t in c.verify),
-        steps=tuple(t.get(lang) for t in c.steps) if full else (),
+        verify=tuple(say(t) for t in c.verify),
+        steps=tuple(say(t) for t in c.steps) if full else (),
         contacts=tuple(_contact(ch, lang) for ch in c.contacts) if full else (),
         sources=tuple(c.citizen_sources) if full else (),
     )
 
 
-def sections(result: Diagnosis, lang: str) -> list[Section]:
-    """The result screen in `lang` ("zh" or "en"), in the order of the module doc."""
+def sections(result: Diagnosis, lang: str, replies: Replies | None = None) -> list[Section]:
+    """The result screen in `lang` ("zh" or "en"), in the order of the module doc. With the knowledge base's
+    `replies`, texts that hedge "您（或您要查的家人）" say whom they mean once the answers tell."""
     s = STRINGS[lang]
-    out = [Section("warning", s["warnings"], s["warnings"], text=m.text.get(lang)) for m in result.warnings]
-    out += [_cause(cause, lang, full=True) for cause in result.causes[:1]]
+    whose = result.facts.get("viewing_whose")
+
+    def say(text: Text) -> str:
+        return (replies.personal(text, whose) if replies is not None else text).get(lang)
+
+    out = [Section("warning", s["warnings"], s["warnings"], text=say(m.text)) for m in result.warnings]
+    out += [_cause(cause, lang, say, full=True) for cause in result.causes[:1]]
     others = (*result.causes[1:], *result.also)[:ALSO_MAX]
-    out += [
-        Section("also", s["also"], c.title.get(lang), strength=c.strength.get(lang), status=c.status) for c in others
-    ]
+    out += [Section("also", s["also"], say(c.title), strength=c.strength.get(lang), status=c.status) for c in others]
     fb = result.fallback
     if fb is not None:
         out.append(
@@ -126,22 +130,22 @@ def sections(result: Diagnosis, lang: str) -> list[Section]:
                 "fallback",
                 fb.title.get(lang),
                 fb.title.get(lang),
-                text=fb.explanation.get(lang),
-                steps=tuple(t.get(lang) for t in fb.steps),
+                text=say(fb.explanation),
+                steps=tuple(say(t) for t in fb.steps),
                 contacts=tuple(_contact(ch, lang) for ch in fb.contacts),
             )
         )
-    out += [Section("note", s["notes"], s["notes"], text=m.text.get(lang)) for m in result.notes]
+    out += [Section("note", s["notes"], s["notes"], text=say(m.text)) for m in result.notes]
     if result.causes:
         out.append(Section("note", s["notes"], s["notes"], text=s["none_fits"]))
     return out
 
 
-def to_json(result: Diagnosis) -> dict[str, Any]:
+def to_json(result: Diagnosis, replies: Replies | None = None) -> dict[str, Any]:
     """The diagnosis as JSON-safe data (Diagnosis.to_dict()) plus the sections a screen shows, in zh and en."""
     return {
         **result.to_dict(),
-        "sections": {lang: [asdict(x) for x in sections(result, lang)] for lang in ("zh", "en")},
+        "sections": {lang: [asdict(x) for x in sections(result, lang, replies)] for lang in ("zh", "en")},
     }
 
 

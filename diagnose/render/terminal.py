@@ -15,7 +15,7 @@ from rich.tree import Tree
 
 from diagnose.consult.session import Consultation, Question
 from diagnose.inference.result import Diagnosis
-from diagnose.knowledge.model import Text
+from diagnose.knowledge.model import Replies, Text
 from diagnose.render.sections import Section, sections, why_lines
 from diagnose.render.strings import STRINGS
 
@@ -141,10 +141,10 @@ def _panel(section: Section, lang: str) -> Panel:
     return Panel(Group(*parts), title=title, title_align="left", border_style=style)
 
 
-def render(console: Console, result: Diagnosis, lang: str) -> None:
+def render(console: Console, result: Diagnosis, lang: str, replies: Replies | None = None) -> None:
     """Print a diagnosis as the sections of diagnose.render.sections, in their order (the notes in one panel)."""
     group = None
-    parts = sections(result, lang)
+    parts = sections(result, lang, replies)
     notes = [x for x in parts if x.kind == "note"]
     for section in parts:
         if section.kind in ("cause", "also") and section.group != group:
