@@ -139,7 +139,21 @@ class TextMatcher:
         values = self._scan(text, [fact.id]).get(fact.id, set())
         if len(values) == 1:
             return Reply("answer", fact.id, next(iter(values)))
-        return choose
+        return self._by_label(fact, norm) or choose
+
+    def _by_label(self, fact: Fact, norm: str) -> Reply | None:
+        """A reply that is part of a choice's words (微信 -> "微信或支付宝里的医保码") or holds them all: the choice
+        when one fits, the ones that fit to choose from when several do (职工 -> the two 职工医保 choices)."""
+        if len(norm) < 2:
+            return None
+        fits = []
+        for value in fact.values:
+            labels = (normalize(value.label.zh), normalize(value.label.en))
+            if any(norm in label or (len(label) >= 2 and label in norm) for label in labels):
+                fits.append(value.id)
+        if len(fits) == 1:
+            return Reply("answer", fact.id, fits[0])
+        return Reply("choose", fact.id, None, tuple(fits)) if fits else None
 
     def _polar(self, fact: Fact, norm: str) -> Reply | None:
         """是/对/有 and 不是/没有 for questions that can take them (the value ids of replies.toml `yes_values` and
