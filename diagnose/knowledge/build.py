@@ -261,6 +261,8 @@ class Builder:
                 absent=tuple(e.get("absent", ())),
                 story=e.get("story"),
                 line=lines[i] if i < len(lines) else None,
+                says=tuple(e.get("says", ())),
+                never_says=tuple(e.get("never_says", ())),
             )
             for i, e in enumerate(raw["example"])
         )

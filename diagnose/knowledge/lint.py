@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from diagnose.inference import semantics
 from diagnose.errors import DiagnoseError, Problem
@@ -19,7 +19,7 @@ from diagnose.knowledge.model import Cause, Check, Condition, Derived, Knowledge
 if TYPE_CHECKING:
     from diagnose.api import Diagnoser
 
-__all__ = ["examples", "lint", "structural"]
+__all__ = ["example_problems", "examples", "lint", "shown_text", "structural"]
 
 _TEXT_FACTS = ("insurance_type", "query_channel", "symptom")
 """The facts whose values a cause's text names and its signals must use (and the reverse)."""
@@ -244,7 +244,26 @@ def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Proble
             except DiagnoseError as exc:
                 yield Problem(file, place, f"cannot be diagnosed: {exc}", line=example.line)
                 continue
-            yield from (Problem(file, place, m, line=example.line) for m in example_problems(result, example.top, example.expect, example.absent))
+            problems = example_problems(result, example.top, example.expect, example.absent)
+            shown = shown_text(kb, result)
+            problems += [f"the result should say {w!r} but does not" for w in example.says if w not in shown]
+            problems += [f"the result must not say {w!r} but does" for w in example.never_says if w in shown]
+            yield from (Problem(file, place, m, line=example.line) for m in problems)
+
+
+def shown_text(kb: KnowledgeBase, result: Any) -> str:
+    """The Chinese a person reads for `result`: the first cause in full, the others' titles, the warnings, the
+    notes and the fallback (as diagnose.render.sections lays them out)."""
+    whose = result.facts.get("viewing_whose")
+    texts = [m.text for m in (*result.warnings, *result.notes)]
+    for i, listed in enumerate(result.listed):
+        cause = listed.cause
+        texts.append(cause.title)
+        if i == 0:
+            texts += [cause.explanation, *cause.verify, *cause.steps]
+    if result.fallback is not None:
+        texts += [result.fallback.title, result.fallback.explanation, *result.fallback.steps]
+    return "\n".join(kb.replies.personal(t, whose).zh for t in texts)
 
 
 def _reply_examples(kb: KnowledgeBase) -> Iterator[Problem]:

@@ -157,6 +157,10 @@ class Example:
     story: str | None
     line: int | None = None
     """The line of its `[[example]]` table."""
+    says: tuple[str, ...] = ()
+    """Words the result screen (in Chinese) must show for these answers, e.g. 继承 for an heir."""
+    never_says: tuple[str, ...] = ()
+    """Words it must not show, e.g. 恢复缴费 for a retiree."""
 
 
 @dataclass(frozen=True, slots=True)

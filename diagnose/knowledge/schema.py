@@ -315,7 +315,7 @@ CAUSE = Table(
         "example": ListOf(
             Table(
                 {"name": ID, "facts": MapOf(Str()), "expect": IDS},
-                {"story": Str(), "absent": IDS, "top": ID},
+                {"story": Str(), "absent": IDS, "top": ID, "says": ListOf(Str()), "never_says": ListOf(Str())},
             ),
             min_len=2,
         ),

@@ -150,22 +150,26 @@ def to_json(result: Diagnosis, replies: Replies | None = None) -> dict[str, Any]
 
 
 def why_lines(why: Why, lang: str, titles: Mapping[str, Text]) -> list[str]:
-    """The WHY explanation of a question: one line per answer, naming the causes it would settle, point to or
-    rule out (at most three by name)."""
+    """Why a question matters now, in one plain sentence: what the two most telling answers would show (settle,
+    point to or rule out a cause, named by its title)."""
     s = STRINGS[lang]
-    lines = []
-    for effect in why.effects:
-        parts = []
+    ranked = sorted(why.effects, key=lambda e: -(2 * len(e.confirms) + len(e.raises) + len(e.rules_out)))
+    parts: list[str] = []
+    named: set[str] = set()
+    for effect in ranked:
+        if len(parts) == 2:
+            break
         for ids, key in (
             (effect.confirms, "why_confirms"),
             (effect.raises, "why_points_to"),
             (effect.rules_out, "why_rules_out"),
         ):
-            if ids:
-                names = s["name_sep"].join(titles[i].get(lang) for i in ids[:3])
-                if len(ids) > 3:
-                    names += s["and_more"].format(n=len(ids), rest=len(ids) - 3)
-                parts.append(s[key].format(names=names))
-        answer = why.fact.value(effect.value).label.get(lang)
-        lines.append(s["why_line"].format(answer=answer, effects=s["effect_sep"].join(parts)))
-    return lines
+            fresh = [c for c in ids if c not in named]
+            if fresh:
+                answer = why.fact.value(effect.value).label.get(lang)
+                parts.append(s[key].format(answer=answer, cause=titles[fresh[0]].get(lang)))
+                named.add(fresh[0])
+                break
+    if not parts:
+        return [s["why_none"]]
+    return [s["why_intro"] + s["effect_sep"].join(parts) + s["why_end"]]
