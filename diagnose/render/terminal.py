@@ -137,7 +137,9 @@ def _panel(section: Section, lang: str) -> Panel:
     if section.kind == "fallback":
         return Panel(Group(*parts), title=_t(section.title, lang), title_align="left", border_style="yellow")
     style = "green" if section.status in ("confirmed", "likely") else "yellow"
-    title = f"[{style}]{_t(section.strength or '', lang)}[/] {_t(section.title, lang)}"
+    # The cause's title is the body's first line, where it wraps; a panel title would be cut at the edge.
+    parts.insert(0, RichText(_t(section.title, lang), style="bold"))
+    title = f"[{style}]{escape(_t(section.strength or '', lang))}[/]"
     return Panel(Group(*parts), title=title, title_align="left", border_style=style)
 
 
