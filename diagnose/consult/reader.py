@@ -22,6 +22,8 @@ _CLAUSE_MARKS = ("，", "。", ",", ".", ";", "；", "!", "！", "?", "？", "\n
 """Where a clause ends: a negation before one of these does not reach past it."""
 _NEGATION_REACH = 8
 """How far back (characters) a negation reaches within its clause: "我没有参加新农合" is 4."""
+_NEGATION_REACH_WORDS = 24
+"""The same for an English negation ("I never checked at an ATM" is 19)."""
 _MAX_TEXT = 2000
 
 
@@ -105,7 +107,8 @@ class TextMatcher:
         window = text[max(clause, start - _NEGATION_REACH) : start]
         if any(n in window for n in self._negations):
             return True
-        return self._ascii_negation is not None and self._ascii_negation.search(window) is not None
+        words = text[max(clause, start - _NEGATION_REACH_WORDS) : start]  # English words are longer
+        return self._ascii_negation is not None and self._ascii_negation.search(words) is not None
 
     def extract(self, text: str) -> dict[str, str]:
         """Facts stated in a message: only those with exactly one value claimed."""
