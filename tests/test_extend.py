@@ -19,7 +19,7 @@ verify = [{ zh = "核实一下。", en = "Check it." }]
 steps = [{ zh = "拨打12393咨询。", en = "Call 12393." }]
 contacts = ["hotline_12393"]
 sources = ["the test itself"]
-citizen_sources = ["12393医保服务热线"]
+citizen_sources = [{ zh = "12393医保服务热线", en = "The 12393 medical-insurance hotline" }]
 
 [[signal]]
 when = { external_claim = "probe_notice" }

@@ -110,7 +110,7 @@ def _sources(wanted: Sequence[str], out: Callable[[str], None]) -> int:
         if wanted and cause.id not in wanted:
             continue
         out(f"{cause.id} ({cause.confidence})")
-        out("  citizens: " + "; ".join(cause.citizen_sources))
+        out("  citizens: " + "; ".join(x.zh for x in cause.citizen_sources))
         out("  all:      " + "\n            ".join(cause.sources))
     return EXIT_OK
 

@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from diagnose.inference.semantics import CauseScore, Inference, conclude
-from diagnose.knowledge.model import Advice, Cause, Channel, Check, KnowledgeBase, Level, Rule, Text
+from diagnose.knowledge.model import MAINTAINER_ONLY, Advice, Cause, Channel, Check, KnowledgeBase, Level, Rule, Text
 
 __all__ = ["CauseResult", "Diagnosis", "Evidence", "Message", "Reason", "build"]
 
@@ -144,7 +144,7 @@ class CauseResult:
             "verify": [t.to_dict() for t in c.verify],
             "steps": [t.to_dict() for t in c.steps],
             "contacts": [_channel_dict(ch) for ch in c.contacts],
-            "sources": list(c.citizen_sources),
+            "sources": [x.to_dict() for x in c.citizen_sources],
             "because": [r.to_dict() for r in self.because],
         }
 
@@ -176,7 +176,8 @@ class Message:
         if self.check.kind == "warning":
             out["recheck"] = list(self.check.recheck)
         else:
-            out["sources"] = list(self.check.sources)
+            # what a citizen may be shown: no seed file, web address or unverified document number
+            out["sources"] = [x for x in self.check.sources if not MAINTAINER_ONLY.search(x)]
         return out
 
 

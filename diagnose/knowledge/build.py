@@ -280,7 +280,7 @@ class Builder:
             steps=tuple(text(t) for t in raw["steps"]),
             contacts=self.channel_refs(rel, "contacts", raw["contacts"], channels),
             sources=tuple(raw["sources"]),
-            citizen_sources=tuple(raw.get("citizen_sources", ())),
+            citizen_sources=tuple(text(x) for x in raw.get("citizen_sources", ())),
             signals=signals,
             defeaters=defeaters,
             examples=examples,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from diagnose.inference import semantics
 from diagnose.errors import DiagnoseError, Problem
-from diagnose.knowledge.model import Cause, Check, Condition, Derived, KnowledgeBase, Rule
+from diagnose.knowledge.model import MAINTAINER_ONLY, Cause, Check, Condition, Derived, KnowledgeBase, Rule
 
 if TYPE_CHECKING:
     from diagnose.api import Diagnoser
@@ -169,9 +169,6 @@ def _input_values(kb: KnowledgeBase, condition: Condition) -> set[tuple[str, str
     return out
 
 
-_MAINTAINER_ONLY = re.compile(r"seed\d{3}|\.txt|no\. from memory|https?://", re.IGNORECASE)
-
-
 def _citizen_sources(kb: KnowledgeBase) -> Iterator[Problem]:
     """What a citizen sees cites policy documents and official channels only: no seed file, no web address, no
     document number that could not be verified ("no. from memory")."""
@@ -180,8 +177,9 @@ def _citizen_sources(kb: KnowledgeBase) -> Iterator[Problem]:
         if not cause.citizen_sources:
             yield Problem(rel, "citizen_sources", "a cause needs at least one source a citizen can be shown")
         for i, source in enumerate(cause.citizen_sources, 1):
-            if _MAINTAINER_ONLY.search(source):
-                yield Problem(rel, f"citizen_sources[{i}]", f"not for citizens (seed file, URL or unverified number): {source!r}")
+            for said in (source.zh, source.en):
+                if MAINTAINER_ONLY.search(said):
+                    yield Problem(rel, f"citizen_sources[{i}]", f"not for citizens (seed file, URL or unverified number): {said!r}")
 
 
 def _text_vs_signals(kb: KnowledgeBase) -> Iterator[Problem]:

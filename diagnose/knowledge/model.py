@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
+
+
+MAINTAINER_ONLY = re.compile(r"seed\d{3}|\.txt|no\. from memory|https?://", re.IGNORECASE)
+"""A source that only maintainers see: a seed article, a web address, a document number not verified."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +187,7 @@ class Cause:
     contacts: tuple[Channel, ...]
     sources: tuple[str, ...]
     """Every source, for maintainers (seed files included)."""
-    citizen_sources: tuple[str, ...]
+    citizen_sources: tuple[Text, ...]
     """What a citizen is shown: policy documents and official channels, without unverified numbers."""
     signals: tuple[Rule, ...]
     defeaters: tuple[Rule, ...]

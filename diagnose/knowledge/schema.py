@@ -323,7 +323,7 @@ CAUSE = Table(
     {
         "unless": ListOf(Table({"when": CONDITIONS, "reason": Str()})),
         "regional_note": TEXT,
-        "citizen_sources": ListOf(Str()),
+        "citizen_sources": ListOf(TEXT),
     },
 )
 EVIDENCE = Table(

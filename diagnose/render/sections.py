@@ -106,7 +106,7 @@ def _cause(cause: CauseResult, lang: str, say: Callable[[Text], str], *, full: b
         verify=tuple(say(t) for t in c.verify),
         steps=tuple(say(t) for t in c.steps) if full else (),
         contacts=tuple(_contact(ch, lang) for ch in c.contacts) if full else (),
-        sources=tuple(c.citizen_sources) if full else (),
+        sources=tuple(x.get(lang) for x in c.citizen_sources) if full else (),
     )
 
 
