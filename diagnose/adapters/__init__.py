@@ -1,1 +1,1 @@
-"""The adapters over the library API: the command line."""
+"""The adapters over the library API: the command line and its rich terminal front end."""

@@ -204,7 +204,7 @@ def _run(args: argparse.Namespace, consultation: Consultation, read: Callable[[s
     s = STRINGS[lang]
     if not args.json or console is not None:
         # rich costs tens of milliseconds to import: only the rendering paths pay for it.
-        from diagnose.render import terminal as _cli_ui
+        from diagnose.adapters import terminal_ui as _cli_ui
 
         console = console or _console()
 

@@ -1,1 +1,1 @@
-"""Presentation: the interface's own words, the terminal screens and the Markdown transcript."""
+"""Presentation: the interface's own words, the result as ordered sections and the Markdown transcript."""

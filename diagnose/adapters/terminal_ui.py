@@ -1,4 +1,4 @@
-"""The terminal UI with rich: the question loop and the rendered diagnosis. Only the CLI imports this."""
+"""The terminal front end with rich: the question loop and the rendered sections. Only the CLI imports this."""
 
 from __future__ import annotations
 
