@@ -274,8 +274,3 @@ def conclude(kb: KnowledgeBase, inference: Inference) -> Ranking:
     main = [s for i, s in enumerate(ranked[: scale.main]) if i == 0 or s.probability >= scale.main_min]
     also = ranked[len(main) : len(main) + scale.also]
     return Ranking(scores, tuple(main), tuple(also))
-
-
-def evaluate(kb: KnowledgeBase, answers: Mapping[str, str | None]) -> Ranking:
-    """The whole pipeline in plain Python: infer, then conclude."""
-    return conclude(kb, infer(kb, answers))
