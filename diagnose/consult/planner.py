@@ -57,23 +57,29 @@ class Planner:
         self.cause_inputs = {c.id: semantics.cone(kb, (x for r in c.rules for x in r.when)) for c in kb.causes.values()}
         """Cause -> every input fact its signals and defeaters read."""
 
+        # Inference and scores are pure functions of the answers: one run per answer set serves the snapshot, the
+        # fired rules and the scores alike.
+        self._infer = functools.lru_cache(maxsize=1 << 12)(self._infer_uncached)
         self._scores = functools.lru_cache(maxsize=1 << 15)(self._scores_uncached)
         # Values are a pure function of the answers: the first question of every consultation (no answers yet)
         # is computed once per knowledge base, and common paths after it are too.
         self._value = functools.lru_cache(maxsize=1 << 15)(self._value_uncached)
 
+    def _infer_uncached(self, key: frozenset[tuple[str, str]]) -> semantics.Inference:
+        return semantics.infer(self.kb, dict(key))
+
     def snapshot(self, answers: Mapping[str, str]) -> Snapshot:
         """Evaluate every cause and warning for these answers."""
-        inference = semantics.infer(self.kb, answers)
+        inference = self._infer(frozenset(answers.items()))
         warnings = frozenset(w.id for w in self.kb.warnings.values() if any(r.id in inference.fired for r in w.rules))
         return Snapshot(semantics.conclude(self.kb, inference), warnings)
 
     def fired(self, answers: Mapping[str, str]) -> frozenset[str]:
         """The ids of the signals, defeaters, warnings and notes that fire for these answers."""
-        return semantics.infer(self.kb, answers).fired
+        return self._infer(frozenset(answers.items())).fired
 
     def _scores_uncached(self, key: frozenset[tuple[str, str]]) -> dict[str, float | None]:
-        return semantics.scores(self.kb, semantics.infer(self.kb, dict(key)))
+        return semantics.scores(self.kb, self._infer(key))
 
     def scores(self, answers: Mapping[str, str]) -> dict[str, float | None]:
         """Each cause's score for these answers; None when a defeater rules it out. Cached."""

@@ -91,16 +91,7 @@ class Inference:
 
 def derive(kb: KnowledgeBase, answers: Mapping[str, str]) -> dict[str, tuple[str, str]]:
     """Each derived fact that the answers settle: its value and the rule that set it (see the module doc)."""
-    values = dict(answers)
-    out: dict[str, tuple[str, str]] = {}
-    for derived in kb.derived.values():  # the loader keeps them in dependency order
-        for rule in derived.rules:
-            if fires(rule, values):
-                assert rule.value is not None
-                values[derived.id] = rule.value
-                out[derived.id] = (rule.value, rule.id)
-                break
-    return out
+    return _derive(_plan(kb), dict(answers))
 
 
 _Conds = tuple[tuple[str, frozenset[str]], ...]
@@ -135,11 +126,9 @@ def _plan(kb: KnowledgeBase) -> _Plan:
     return plan
 
 
-def infer(kb: KnowledgeBase, answers: Mapping[str, str | None]) -> Inference:
-    """The plain-Python back-end: derive, then every signal, defeater, warning and note that fires."""
-    plan = _plan(kb)
-    known = {f: v for f, v in answers.items() if v is not None}
-    values = dict(known)
+def _derive(plan: _Plan, values: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Settle the derived facts in dependency order, adding them to `values`: each takes the value of its first
+    rule, in the order written, whose every condition holds. Returns fact -> (value, rule id)."""
     derived: dict[str, tuple[str, str]] = {}
     for fact, rules in plan.derived:
         for value, rule_id, conds in rules:
@@ -147,6 +136,15 @@ def infer(kb: KnowledgeBase, answers: Mapping[str, str | None]) -> Inference:
                 values[fact] = value
                 derived[fact] = (value, rule_id)
                 break
+    return derived
+
+
+def infer(kb: KnowledgeBase, answers: Mapping[str, str | None]) -> Inference:
+    """The plain-Python back-end: derive, then every signal, defeater, warning and note that fires."""
+    plan = _plan(kb)
+    known = {f: v for f, v in answers.items() if v is not None}
+    values = dict(known)
+    derived = _derive(plan, values)
     fired = set(plan.always)
     for rule_id, (f0, a0), rest in plan.firing:
         if values.get(f0) in a0 and all(values.get(f) in allowed for f, allowed in rest):
