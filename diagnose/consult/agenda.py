@@ -10,6 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from diagnose.consult.planner import Planner
+from diagnose.inference.semantics import CauseScore
 from diagnose.knowledge.model import Fact, KnowledgeBase, Text
 
 __all__ = ["Agenda", "Step"]
@@ -58,10 +59,10 @@ class Agenda:
         if not (main and main[0].level.id == "confirmed"):  # once a cause is settled, only what can change it
             for fact in self.kb.facts.values():
                 early = fact.early and fact.id not in answers and self.askable(fact, known)
-                if early and self.planner.value(known, fact.id) > 0:
+                if early and self.planner.value(answers, fact.id) > 0:
                     return Step(fact.id, "early"), "early"
         scored = self._values(answers, known, deferred)
-        if scored and (scored[0][0] >= self.kb.scale.min_value or force):
+        if scored and (force or (scored[0][0] >= self.kb.scale.min_value and not self._settled(answers, main, scored))):
             return self._before(scored[0][2], answers, known, "value")
         for look in self.kb.scale.second_looks:
             if all(known.get(c.fact) in c.allowed for c in look.when):
@@ -70,11 +71,17 @@ class Agenda:
                     if open_ and self.askable(self.kb.facts[fact_id], known):
                         return self._before(fact_id, answers, known, "second_look")
         for fact_id in deferred:
-            if self.askable(self.kb.facts[fact_id], known) and self.planner.value(known, fact_id) > 0:
+            if self.askable(self.kb.facts[fact_id], known) and self.planner.value(answers, fact_id) > 0:
                 return Step(fact_id, "deferred"), "deferred"
-        if force and scored:
-            return self._before(scored[0][2], answers, known, "value")
         return None, "settled" if main else "no_evidence"
+
+    def _settled(
+        self, answers: Mapping[str, str | None], main: Sequence[CauseScore], scored: Sequence[tuple[float, int, str]]
+    ) -> bool:
+        """The first cause is likely enough and no question left is much expected to change the top three."""
+        if not main or main[0].probability < self.kb.scale.settle_min:
+            return False
+        return all(self.planner.change(answers, fact_id) < self.kb.scale.settle_change for _, _, fact_id in scored)
 
     def _values(
         self, answers: Mapping[str, str | None], known: Mapping[str, str], deferred: Sequence[str]
@@ -82,9 +89,9 @@ class Agenda:
         """(value, order, fact) for every question that may be asked now, most valuable first."""
         order = self.planner.fact_order
         out = []
-        for fact_id in self.planner.candidates(known) - set(answers) - set(deferred):
+        for fact_id in self.planner.candidates(answers) - set(answers) - set(deferred):
             if self.askable(self.kb.facts[fact_id], known):
-                value = self.planner.value(known, fact_id)
+                value = self.planner.value(answers, fact_id)
                 if value > 0:
                     out.append((value, order[fact_id], fact_id))
         out.sort(key=lambda x: (-x[0], x[1]))

@@ -79,6 +79,15 @@ class Builder:
         for key in ("main_min_level", "list_min_level"):
             if listing[key] not in ids:
                 self.missing("evidence.toml", f"listing.{key}", "not a level", listing[key], ids)
+        consultation = raw["consultation"]
+        if consultation["settle_level"] not in ids:
+            self.missing("evidence.toml", "consultation.settle_level", "not a level", consultation["settle_level"], ids)
+        own = []
+        for name, ratio in consultation["own_fact_dont_know"].items():
+            if name not in raw["weight"]:
+                self.missing("evidence.toml", f"consultation.own_fact_dont_know.{name}", "not a weight", name, raw["weight"])
+            else:
+                own.append((raw["weight"][name]["w"], ratio))
         return Scale(
             priors=freeze({k: v["p"] for k, v in raw["prior"].items()}),
             weights=freeze({k: v["w"] for k, v in raw["weight"].items()}),
@@ -87,8 +96,12 @@ class Builder:
             also=listing["also"],
             main_min=next((lv.min for lv in levels if lv.id == listing["main_min_level"]), 0.0),
             list_min=next((lv.min for lv in levels if lv.id == listing["list_min_level"]), 0.0),
-            min_value=raw["consultation"]["min_value"],
-            max_questions=raw["consultation"]["max_questions"],
+            min_value=consultation["min_value"],
+            max_questions=consultation["max_questions"],
+            own_fact_dont_know=tuple(sorted(own, reverse=True)),
+            planning_prior_weight=consultation["planning_prior_weight"],
+            settle_min=next((lv.min for lv in levels if lv.id == consultation["settle_level"]), 1.0),
+            settle_change=consultation["settle_change"],
             second_looks=tuple(self.build_second_look(i, x, facts) for i, x in enumerate(raw.get("second_look", ()), 1)),
         )
 

@@ -291,6 +291,19 @@ class Scale:
     """The consultation stops when no question's expected value reaches this."""
     max_questions: int
     """The consultation never asks more than this many questions."""
+    own_fact_dont_know: tuple[tuple[float, float], ...]
+    """(signal weight, ratio), heaviest first: how much rarer 不知道 is, under a cause, about a fact its signal of at
+    least that weight reads (a fact of the cause's own mechanism) than the fact's usual `dont_know`."""
+
+    def own_ratio(self, weight: float) -> float:
+        """The 不知道 ratio for a fact read by a signal of this weight (1.0: not the cause's own fact)."""
+        return next((ratio for w, ratio in self.own_fact_dont_know if weight >= w), 1.0)
+    planning_prior_weight: float
+    """The share of each prior's log-odds the planner's belief counts."""
+    settle_min: float
+    """The consultation may stop once the first cause reaches this probability ..."""
+    settle_change: float
+    """... and no question has this chance of changing the first cause or the first three."""
     second_looks: tuple[SecondLook, ...] = ()
 
     def level(self, probability: float) -> Level:

@@ -334,7 +334,17 @@ EVIDENCE = Table(
         "listing": Table(
             {"main": Int(1, 10), "also": Int(0, 10), "main_min_level": ID, "list_min_level": ID, "reason": Str()},
         ),
-        "consultation": Table({"min_value": Num(0, 10), "max_questions": Int(1, 50), "reason": Str()}),
+        "consultation": Table(
+            {
+                "min_value": Num(0, 10),
+                "max_questions": Int(1, 50),
+                "own_fact_dont_know": MapOf(Num(0.001, 1), min_len=1),
+                "planning_prior_weight": Num(0, 1),
+                "settle_level": ID,
+                "settle_change": Num(0, 1),
+                "reason": Str(),
+            }
+        ),
     },
     {"second_look": ListOf(Table({"when": CONDITIONS, "ask": ListOf(ID, min_len=1), "reason": Str()}))},
 )
