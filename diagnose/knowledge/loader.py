@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import replace
@@ -158,5 +159,14 @@ class _Loader(Builder):
                 subject=tuple((x["text"], x["self"], x["family_member"]) for x in replies_raw.get("subject", ())),
             ),
             scale=scale,
+            content_hash=_digest(self.texts),
         )
+
+
+def _digest(texts: dict[str, str]) -> str:
+    """sha256 over every knowledge file read, by name then text, in name order."""
+    h = hashlib.sha256()
+    for rel in sorted(texts):
+        h.update(f"{rel}\0{texts[rel]}\0".encode())
+    return h.hexdigest()
 
