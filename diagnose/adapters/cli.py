@@ -86,15 +86,15 @@ def _schema(name: str | None, out: Callable[[str], None]) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import importlib.util
-
-    if any(importlib.util.find_spec(m) is None for m in ("starlette", "uvicorn")):
+    try:
+        import starlette  # noqa: F401
+        import uvicorn
+    except ImportError:
         err("error: the HTTP service needs its extra: pip install 'yibao-diagnose[server]'")
         return EXIT_USAGE
     if not 0 < args.port < 65536 or args.workers < 1:
         err("error: --port must be 1-65535 and --workers at least 1")
         return EXIT_USAGE
-    import uvicorn
 
     uvicorn.run("diagnose.adapters.server:app", host=args.host, port=args.port, workers=args.workers)
     return EXIT_OK
