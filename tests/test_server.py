@@ -14,11 +14,12 @@ pytest.importorskip("starlette", reason="the HTTP service needs the [server] ext
 pytest.importorskip("uvicorn", reason="the HTTP service needs the [server] extra: pip install -e '.[test]'")
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is in the [test] extra")
 
+from serving import call, process_server, thread_server  # noqa: E402
+
 import diagnose  # noqa: E402
 from diagnose.adapters.server import BODY_MAX_BYTES, create_app  # noqa: E402
 from diagnose.consult.session import STATE_MAX_BYTES  # noqa: E402
 from diagnose.consult.wire import NAMES, schema  # noqa: E402
-from serving import call, process_server, thread_server  # noqa: E402
 
 _KB = diagnose.load_knowledge()
 _VALID = {name: jsonschema.Draft202012Validator(schema(name)) for name in NAMES}
