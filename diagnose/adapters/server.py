@@ -10,8 +10,9 @@ unexpected is a generic 500, never a stack trace. The terminal front end (rich) 
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -276,7 +277,14 @@ def create_app(diagnoser: Diagnoser | None = None) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
     handlers: dict[Any, Handler] = {ApiError: _api_error, HTTPException: _http_error, Exception: _internal_error}
-    application = Starlette(routes=routes, exception_handlers=handlers)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(application: Starlette) -> AsyncIterator[None]:
+        if application.state.diagnoser is None:  # each worker loads the knowledge before its first request
+            default_diagnoser().matcher  # noqa: B018
+        yield
+
+    application = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
     application.state.diagnoser = diagnoser
     return application
 
