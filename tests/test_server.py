@@ -255,3 +255,16 @@ def test_serve_without_the_extra_says_how_to_install_it() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0 and "pip install 'yibao-diagnose[server]'" in out.stderr
+
+
+def test_no_personal_identifier_comes_back(base: str) -> None:
+    """An ID number, a phone number and a name in the messages appear in no response and no state."""
+    identifiers = ("110101199003074518", "13812345678", "王小明")
+    message = f"我叫{identifiers[2]}，身份证{identifiers[0]}，电话{identifiers[1]}，在银行ATM查医保卡余额是0"
+    _, data = call("POST", base + "/v1/consultations", {"message": message})
+    seen = [json.dumps(data, ensure_ascii=False)]
+    for text in identifiers:
+        _, data = call("POST", base + "/v1/consultations/answer", {"state": data["state"], "text": text})
+        seen.append(json.dumps(data, ensure_ascii=False))
+    assert all(x not in s for x in identifiers for s in seen)
+    assert all('"state"' in s for s in seen)

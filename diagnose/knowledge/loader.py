@@ -51,7 +51,7 @@ def load(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     problems = structural(kb)
     if problems:
         raise KnowledgeError(problems)
-    return kb
+    return replace(kb, content_hash=_digest(loader.texts))
 
 
 def _default_path() -> Path:
@@ -159,7 +159,6 @@ class _Loader(Builder):
                 subject=tuple((x["text"], x["self"], x["family_member"]) for x in replies_raw.get("subject", ())),
             ),
             scale=scale,
-            content_hash=_digest(self.texts),
         )
 
 
