@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -115,8 +116,12 @@ def test_openapi_document(base: str) -> None:
     status, doc = call("GET", base + "/openapi.json")
     assert status == 200 and doc["openapi"] == "3.1.0"
     assert {n: doc["components"]["schemas"][n] for n in NAMES} == {n: schema(n) for n in NAMES}
-    routes = {r.path for r in _APP.routes} - {"/openapi.json"}
+    routes = {r.path for r in _APP.routes} - {"/openapi.json", "/docs"}
     assert set(doc["paths"]) == routes
+    with urllib.request.urlopen(base + "/docs", timeout=30) as page:
+        html = page.read().decode()
+    assert page.headers["content-type"].startswith("text/html") and "/openapi.json" in html
+    assert all(path in html for path in routes)
 
 
 def _state() -> dict[str, Any]:
@@ -199,10 +204,13 @@ class _Exploding(diagnose.Diagnoser):
         raise RuntimeError("secret detail at /srv/diagnose/api.py line 99")
 
 
-def test_a_handler_that_raises_is_a_generic_500(base: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_handler_that_raises_is_a_generic_500(base: str) -> None:
     """An unexpected exception is a JSON 500 that shows neither the exception nor a traceback."""
-    monkeypatch.setattr(_APP.state, "diagnoser", _Exploding(_KB))
-    status, data = call("POST", base + "/v1/diagnose", {"facts": {}})
+    _APP.state.diagnoser = _Exploding(_KB)
+    try:
+        status, data = call("POST", base + "/v1/diagnose", {"facts": {}})
+    finally:
+        _APP.state.diagnoser = None
     assert status == 500, data
     assert set(data) == {"error", "field", "allowed"}
     text = json.dumps(data)
@@ -261,10 +269,12 @@ def test_no_personal_identifier_comes_back(base: str) -> None:
     """An ID number, a phone number and a name in the messages appear in no response and no state."""
     identifiers = ("110101199003074518", "13812345678", "王小明")
     message = f"我叫{identifiers[2]}，身份证{identifiers[0]}，电话{identifiers[1]}，在银行ATM查医保卡余额是0"
-    _, data = call("POST", base + "/v1/consultations", {"message": message})
+    status, data = call("POST", base + "/v1/consultations", {"message": message})
+    assert status == 200, data
     seen = [json.dumps(data, ensure_ascii=False)]
     for text in identifiers:
-        _, data = call("POST", base + "/v1/consultations/answer", {"state": data["state"], "text": text})
+        status, data = call("POST", base + "/v1/consultations/answer", {"state": data["state"], "text": text})
+        assert status == 200, data
         seen.append(json.dumps(data, ensure_ascii=False))
     assert all(x not in s for x in identifiers for s in seen)
     assert all('"state"' in s for s in seen)

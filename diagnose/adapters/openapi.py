@@ -8,7 +8,7 @@ from typing import Any
 from diagnose.consult.wire import NAMES, schema
 from diagnose.knowledge.model import KnowledgeBase
 
-__all__ = ["document", "knowledge_dict"]
+__all__ = ["docs_html", "document", "knowledge_dict"]
 
 
 def knowledge_dict(kb: KnowledgeBase) -> dict[str, Any]:
@@ -137,3 +137,19 @@ def document() -> dict[str, Any]:
             "responses": {"Error": _json("An error: what was wrong, the field, what is allowed", _ref("error"))},
         },
     }
+
+
+def docs_html() -> str:
+    """A small page listing the endpoints, with a link to the OpenAPI document (no script, no external asset)."""
+    rows = "".join(
+        f"<tr><td><code>{method.upper()} {path}</code></td><td>{op['summary']}</td></tr>"
+        for path, item in document()["paths"].items()
+        for method, op in item.items()
+    )
+    return (
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>yibao-diagnose API</title></head><body>'
+        "<h1>医保个人账户余额诊断 API / yibao-diagnose</h1>"
+        "<p>JSON in, JSON out; send back the <code>state</code> each response returns. "
+        '<a href="/openapi.json">OpenAPI 3.1</a></p>'
+        f"<table>{rows}</table></body></html>"
+    )

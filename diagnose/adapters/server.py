@@ -19,7 +19,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from diagnose.api import Diagnoser, default_diagnoser
@@ -171,7 +171,7 @@ def _answer(c: Consultation, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _diagnoser(request: Request) -> Diagnoser:
-    diagnoser: Diagnoser = request.app.state.diagnoser or default_diagnoser()
+    diagnoser: Diagnoser = getattr(request.app.state, "diagnoser", None) or default_diagnoser()
     return diagnoser
 
 
@@ -242,6 +242,13 @@ async def openapi(request: Request) -> Response:
     return JSONResponse(document())
 
 
+async def docs(request: Request) -> Response:
+    """GET /docs: a small page listing the endpoints."""
+    from diagnose.adapters.openapi import docs_html
+
+    return HTMLResponse(docs_html())
+
+
 # -- errors -------------------------------------------------------------------------------------------------
 
 
@@ -275,12 +282,15 @@ def create_app(diagnoser: Diagnoser | None = None) -> Starlette:
         Route("/v1/knowledge", knowledge, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
     ]
     handlers: dict[Any, Handler] = {ApiError: _api_error, HTTPException: _http_error, Exception: _internal_error}
 
     @contextlib.asynccontextmanager
     async def lifespan(application: Starlette) -> AsyncIterator[None]:
-        if application.state.diagnoser is None:  # each worker loads the knowledge before its first request
+        if (
+            getattr(application.state, "diagnoser", None) is None
+        ):  # each worker loads the knowledge before its first request
             default_diagnoser().matcher  # noqa: B018
         yield
 
