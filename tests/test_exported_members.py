@@ -8,7 +8,7 @@ import diagnose
 def test_all_is_sorted_and_complete() -> None:
     """Every public name in the package namespace is in __all__, and __all__ is sorted."""
     public = {name for name in dir(diagnose) if not name.startswith("_")}
-    modules = {"api", "errors", "knowledge", "inference", "consult", "render", "adapters"}
+    modules = {"api", "errors", "knowledge", "inference", "consult", "render", "adapters", "schemas"}
     assert sorted(diagnose.__all__) == diagnose.__all__
     assert public - modules == set(diagnose.__all__)
 

@@ -64,7 +64,8 @@ def _good() -> dict[str, Any]:
     [
         (lambda s: [1, 2], "JSON object"),
         (lambda s: {**s, "format": "v0"}, "format"),
-        (lambda s: {**s, "knowledge_version": "1999.1"}, "knowledge base"),
+        (lambda s: {**s, "knowledge_version": 20261129}, "knowledge_version"),
+        (lambda s: {**s, "knowledge_hash": ["c85f"]}, "knowledge_hash"),
         (lambda s: {k: v for k, v in s.items() if k != "knowledge_version"}, "knowledge base"),
         (lambda s: {**s, "answers": "insurance_type=employee"}, "answers"),
         (lambda s: {**s, "answers": [["insurance_type"]]}, "pair"),

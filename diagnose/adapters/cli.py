@@ -1,4 +1,5 @@
-"""The command line: `python -m diagnose` (interactive, or with --answers/--set) and `python -m diagnose check`.
+"""The command line: `python -m diagnose` (interactive, or with --answers/--set), `check`, `sources`, `schema NAME`
+(a wire-format JSON Schema) and `serve` (the HTTP service, with the [server] extra).
 
 Exit codes:
     0    a diagnosis was shown (or `check` found no problem); also when the reader of the output stops early
@@ -53,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the diagnosis as JSON (needs --answers or --set)")
     p.add_argument("--save", metavar="FILE.md", help="write a transcript (questions, answers, result) as Markdown")
-    commands = p.add_subparsers(dest="command", metavar="{check,sources}")
+    commands = p.add_subparsers(dest="command", metavar="{check,sources,schema,serve}")
     check = commands.add_parser("check", help="lint a knowledge directory", description="Lint a knowledge directory.")
     check.add_argument("path", nargs="?", help="knowledge directory (default: the shipped one)")
     sources = commands.add_parser(
@@ -63,7 +64,40 @@ def _parser() -> argparse.ArgumentParser:
         "included).",
     )
     sources.add_argument("cause", nargs="*", help="cause ids (default: all)")
+    schema = commands.add_parser("schema", help="print a wire-format JSON Schema", description="Print a JSON Schema.")
+    schema.add_argument("name", nargs="?", help="state, question, answer or diagnosis (none: list them)")
+    serve = commands.add_parser(
+        "serve", help="start the HTTP service (needs the [server] extra)", description="Start the HTTP service."
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
     return p
+
+
+def _schema(name: str | None, out: Callable[[str], None]) -> int:
+    from diagnose.consult.wire import NAMES, schema
+
+    if name not in NAMES:
+        err(f"error: {'unknown schema ' + quote(name) + '; ' if name else ''}schemas: {', '.join(NAMES)}")
+        return EXIT_USAGE
+    out(json.dumps(schema(name), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        import starlette  # noqa: F401
+        import uvicorn
+    except ImportError:
+        err("error: the HTTP service needs its extra: pip install 'yibao-diagnose[server]'")
+        return EXIT_USAGE
+    if not 0 < args.port < 65536 or args.workers < 1:
+        err("error: --port must be 1-65535 and --workers at least 1")
+        return EXIT_USAGE
+
+    uvicorn.run("diagnose.adapters.server:app", host=args.host, port=args.port, workers=args.workers)
+    return EXIT_OK
 
 
 # -- the commands -------------------------------------------------------------------------------------------
@@ -150,6 +184,10 @@ def _main(argv: list[str], read: Callable[[str], str] | None, console: Any) -> i
         return _check(args.path, print)
     if args.command == "sources":
         return _sources(args.cause, print)
+    if args.command == "schema":
+        return _schema(args.name, print)
+    if args.command == "serve":
+        return _serve(args)
     try:
         consultation = _start(args)
     except KnowledgeError as exc:

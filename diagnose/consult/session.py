@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
 from diagnose.consult.agenda import Agenda
 from diagnose.consult.reader import Reply
-from diagnose.errors import ConsultationError, InputError, StateError, UnknownFactError, quote
+from diagnose.consult.wire import restore_answers, saved_with
+from diagnose.errors import ConsultationError, StateError, UnknownFactError, quote
 from diagnose.inference.result import Diagnosis
 from diagnose.knowledge.model import Fact, Replies, Text, Value
 
@@ -70,6 +71,12 @@ class Question:
         """The allowed value ids."""
         return self.fact.allowed
 
+    def to_dict(self) -> dict[str, object]:
+        """The question as JSON-safe data (the wire schema "question"): id, texts in zh and en, choices."""
+        from diagnose.consult.wire import question_dict
+
+        return question_dict(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Effect:
@@ -106,6 +113,8 @@ class Consultation:
         self._reasked: list[str] = []
         self.prefilled: tuple[str, ...] = ()
         """Facts read from the first message by `from_text` (not asked)."""
+        self.migrated_from: str | None = None
+        """The knowledge-base version a restored state was saved with, when it was another one (see from_dict)."""
 
     @classmethod
     def from_text(cls, text: str, diagnoser: Diagnoser | None = None) -> Consultation:
@@ -127,6 +136,7 @@ class Consultation:
         return {
             "format": STATE_FORMAT,
             "knowledge_version": self.kb.version,
+            "knowledge_hash": self.kb.content_hash,
             "answers": [[fact, value] for fact, value in self._answers.items()],
             "pending": self._pending,
             "prefilled": list(self.prefilled),
@@ -161,8 +171,11 @@ class Consultation:
     def from_dict(cls, data: object, diagnoser: Diagnoser | None = None) -> Consultation:
         """Restore a consultation saved with `to_dict`; it continues exactly where it stopped.
 
+        A state saved with another knowledge-base version (or content) migrates when every fact, value and id it
+        holds still exists (`migrated_from` then names the version it was saved with); otherwise it is refused.
+
         Raises:
-            StateError: the state is malformed, or was saved with a different knowledge-base version.
+            StateError: the state is malformed, or holds a fact, value or id this knowledge base no longer has.
         """
         consultation = cls(diagnoser)
         kb = consultation.kb
@@ -170,23 +183,8 @@ class Consultation:
             raise StateError(f"a saved consultation must be a JSON object, not {type(data).__name__}")
         if data.get("format") != STATE_FORMAT:
             raise StateError(f"unknown state format {quote(data.get('format'))}; expected {STATE_FORMAT!r}")
-        if data.get("knowledge_version") != kb.version:
-            raise StateError(
-                f"state saved with knowledge base {quote(data.get('knowledge_version'))}, but this is {kb.version!r}; "
-                "start a new consultation"
-            )
-        answers = data.get("answers")
-        if not isinstance(answers, list):
-            raise StateError("'answers' must be a list of [fact, value] pairs")
-        for i, pair in enumerate(answers):
-            if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str)):
-                raise StateError(f"answers[{i}] must be a [fact, value] pair")
-            if pair[0] in consultation._answers:
-                raise StateError(f"answers[{i}]: fact {pair[0]!r} appears twice")
-            try:
-                consultation.answer(pair[0], pair[1])
-            except InputError as exc:
-                raise StateError(f"answers[{i}]: {exc}") from exc
+        consultation.migrated_from = saved_with(data, kb)
+        restore_answers(consultation, data.get("answers"))
         pending = data.get("pending")
         if pending is not None and (not isinstance(pending, str) or pending not in kb.facts):
             raise StateError(f"'pending' must be a fact id or null, not {quote(pending)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import replace
@@ -50,7 +51,7 @@ def load(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     problems = structural(kb)
     if problems:
         raise KnowledgeError(problems)
-    return kb
+    return replace(kb, content_hash=_digest(loader.texts))
 
 
 def _default_path() -> Path:
@@ -159,4 +160,12 @@ class _Loader(Builder):
             ),
             scale=scale,
         )
+
+
+def _digest(texts: dict[str, str]) -> str:
+    """sha256 over every knowledge file read, by name then text, in name order."""
+    h = hashlib.sha256()
+    for rel in sorted(texts):
+        h.update(f"{rel}\0{texts[rel]}\0".encode())
+    return h.hexdigest()
 

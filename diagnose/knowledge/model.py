@@ -328,6 +328,8 @@ class KnowledgeBase:
     fallback: Advice
     replies: Replies
     scale: Scale
+    content_hash: str = ""
+    """sha256 of the knowledge files' text (set by the loader): a saved state names it beside `version`."""
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule: derived facts first (in dependency order), then causes' signals and defeaters, warnings
