@@ -79,6 +79,43 @@ class TestScripted:
         assert "12393" in out
         assert "基本确定" in out  # the level, in words
 
+    def test_also_possible_cause_expands_by_number(self) -> None:
+        """After the result, typing an "also possible" cause's number shows it in full; Enter then ends."""
+        console, buf = _console()
+        persona = {"insurance_type": "employee", "query_channel": "bank", "symptom": "went_to_zero"}
+        answer = _persona(buf, persona)
+        typed: list[str] = []
+
+        def read(prompt: str) -> str:
+            if "编号；直接回车结束" not in buf.getvalue():
+                return answer(prompt)
+            typed.append("1" if not typed else "")
+            return typed[-1]
+
+        assert main([], read=read, console=console) == 0
+        out = buf.getvalue()
+        screen, details = out.split("编号；直接回车结束", 1)
+        assert "也可能是" in screen and "\n1. " in screen.replace("│", "")
+        assert typed == ["1", ""]
+        assert "怎么做" in details or "可以这样做" in details or "12393" in details
+
+    def test_expanding_ends_on_anything_but_a_new_number(self) -> None:
+        """A reader that repeats the same number cannot keep the program waiting: each cause is shown once."""
+        console, buf = _console()
+        persona = {"insurance_type": "employee", "query_channel": "bank", "symptom": "went_to_zero"}
+        answer = _persona(buf, persona)
+        calls = 0
+
+        def read(prompt: str) -> str:
+            nonlocal calls
+            if "编号；直接回车结束" not in buf.getvalue():
+                return answer(prompt)
+            calls += 1
+            return "1"
+
+        assert main([], read=read, console=console) == 0
+        assert calls == 2
+
     def test_garbage_is_asked_again(self) -> None:
         """Unreadable input gets a helpful message and the same question again."""
         console, buf = _console()

@@ -235,6 +235,7 @@ def _run(args: argparse.Namespace, consultation: Consultation, read: Callable[[s
     The transcript is saved even when showing the result failed (`| head -1`, a full disk): it is a file of its
     own. OSError (writing the output) and StdinFailed propagate to main().
     """
+    from diagnose.render import sections
     from diagnose.render.markdown import to_markdown
     from diagnose.render.strings import STRINGS
 
@@ -247,10 +248,12 @@ def _run(args: argparse.Namespace, consultation: Consultation, read: Callable[[s
         console = console or _console()
 
     code = EXIT_OK
-    if args.answers is None and not args.set:  # the questionnaire (--json without answers was refused)
+    asking = args.answers is None and not args.set  # the questionnaire (--json without answers was refused)
+    if asking:
+        read = read or reader(console)
         console.print(s["welcome"], style="bold")
         try:
-            _cli_ui.ask_loop(consultation, console, read or reader(console), lang)
+            _cli_ui.ask_loop(consultation, console, read, lang)
         except EOFError:
             console.print("\n" + s["input_ended"], style="yellow")
         except KeyboardInterrupt:
@@ -261,13 +264,17 @@ def _run(args: argparse.Namespace, consultation: Consultation, read: Callable[[s
     if code == EXIT_OK:
         try:
             if args.json:
-                from diagnose.render.sections import to_json
-
                 sys.stdout.write(
-                    json.dumps(to_json(result, consultation.kb.replies), ensure_ascii=False, indent=2) + "\n"
+                    json.dumps(sections.to_json(result, consultation.kb.replies), ensure_ascii=False, indent=2) + "\n"
                 )
             else:
-                _cli_ui.render(console, result, lang, consultation.kb.replies)
+                more = asking and read is not None and sections.expand(result, 1, lang) is not None
+                _cli_ui.render(console, result, lang, consultation.kb.replies, numbered=more)
+                if more and read is not None:
+                    try:
+                        _cli_ui.expand_loop(console, result, lang, read, consultation.kb.replies)
+                    except KeyboardInterrupt:
+                        console.print()
         except (OSError, UnicodeEncodeError) as exc:
             failed = exc
     if args.save is not None:

@@ -16,7 +16,7 @@ from rich.tree import Tree
 from diagnose.consult.session import Consultation, Question
 from diagnose.inference.result import Diagnosis
 from diagnose.knowledge.model import Replies, Text
-from diagnose.render.sections import Section, sections, why_lines
+from diagnose.render.sections import Section, expand, sections, why_lines
 from diagnose.render.strings import STRINGS
 
 __all__ = ["ask_loop", "render"]
@@ -143,9 +143,14 @@ def _panel(section: Section, lang: str) -> Panel:
     return Panel(Group(*parts), title=title, title_align="left", border_style=style)
 
 
-def render(console: Console, result: Diagnosis, lang: str, replies: Replies | None = None) -> None:
-    """Print a diagnosis as the sections of diagnose.render.sections, in their order (the notes in one panel)."""
+def render(
+    console: Console, result: Diagnosis, lang: str, replies: Replies | None = None, *, numbered: bool = False
+) -> None:
+    """Print a diagnosis as the sections of diagnose.render.sections, in their order (the notes in one panel).
+
+    With `numbered`, the "also possible" causes are numbered for `expand_loop`."""
     group = None
+    also = 0
     parts = sections(result, lang, replies)
     notes = [x for x in parts if x.kind == "note"]
     for section in parts:
@@ -155,10 +160,33 @@ def render(console: Console, result: Diagnosis, lang: str, replies: Replies | No
         if section.kind == "warning":
             console.print(Panel(_t(section.text, lang), title=section.title, title_align="left", border_style="red"))
         elif section.kind == "also":
+            also += 1
             line = f"{section.title}（{section.strength}）" if lang == "zh" else f"{section.title} ({section.strength})"
-            console.print(_items([("•", _t(line, lang), "")]))
+            console.print(_items([(f"{also}." if numbered else "•", _t(line, lang), "")]))
         elif section.kind != "note":
             console.print(_panel(section, lang))
     if notes:
         body = _items([("•", _t(x.text, lang), "") for x in notes])
         console.print(Panel(body, title=notes[0].title, title_align="left", border_style="blue"))
+
+
+def expand_loop(
+    console: Console, result: Diagnosis, lang: str, read: Callable[[str], str], replies: Replies | None = None
+) -> None:
+    """Show an "also possible" cause in full for each number typed; anything else, or a number already shown, ends.
+
+    Each cause is shown at most once, so a reader that repeats itself cannot keep the program waiting.
+    """
+    shown: set[int] = set()
+    console.print(STRINGS[lang]["expand"], style="dim")
+    while True:
+        try:
+            reply = read("> ").strip()
+        except EOFError:
+            return
+        number = int(reply) if reply.isascii() and reply.isdigit() else 0
+        section = expand(result, number, lang, replies) if number not in shown else None
+        if section is None:
+            return
+        shown.add(number)
+        console.print(_panel(section, lang))

@@ -114,14 +114,10 @@ def sections(result: Diagnosis, lang: str, replies: Replies | None = None) -> li
     """The result screen in `lang` ("zh" or "en"), in the order of the module doc. With the knowledge base's
     `replies`, texts that hedge "您（或您要查的家人）" say whom they mean once the answers tell."""
     s = STRINGS[lang]
-    whose = result.facts.get("viewing_whose")
-
-    def say(text: Text) -> str:
-        return (replies.personal(text, whose) if replies is not None else text).get(lang)
-
+    say = _sayer(result, lang, replies)
     out = [Section("warning", s["warnings"], s["warnings"], text=say(m.text)) for m in result.warnings]
     out += [_cause(cause, lang, say, full=True) for cause in result.causes[:1]]
-    others = (*result.causes[1:], *result.also)[:ALSO_MAX]
+    others = _others(result)
     out += [Section("also", s["also"], say(c.title), strength=c.strength.get(lang), status=c.status) for c in others]
     fb = result.fallback
     if fb is not None:
@@ -139,6 +135,27 @@ def sections(result: Diagnosis, lang: str, replies: Replies | None = None) -> li
     if result.causes:
         out.append(Section("note", s["notes"], s["notes"], text=s["none_fits"]))
     return out
+
+
+def _sayer(result: Diagnosis, lang: str, replies: Replies | None) -> Callable[[Text], str]:
+    whose = result.facts.get("viewing_whose")
+
+    def say(text: Text) -> str:
+        return (replies.personal(text, whose) if replies is not None else text).get(lang)
+
+    return say
+
+
+def _others(result: Diagnosis) -> tuple[CauseResult, ...]:
+    return (*result.causes[1:], *result.also)[:ALSO_MAX]
+
+
+def expand(result: Diagnosis, number: int, lang: str, replies: Replies | None = None) -> Section | None:
+    """The full section of the `number`-th "also possible" cause (from 1), or None when there is no such one."""
+    others = _others(result)
+    if not 1 <= number <= len(others):
+        return None
+    return _cause(others[number - 1], lang, _sayer(result, lang, replies), full=True)
 
 
 def to_json(result: Diagnosis, replies: Replies | None = None) -> dict[str, Any]:

@@ -32,6 +32,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "at_start": "已经是第一题了，没有可以返回的。",
         "interrupted": "已中断，没有给出结论。",
         "input_ended": "输入结束，下面是根据已有回答得出的结果。",
+        "expand": "想看“也可能是”里某一条的详细说明，请输入它的编号；直接回车结束。",
         "saved": "记录已保存到 {path}",
         "welcome": "医保个人账户余额诊断：回答几个问题，帮您找出余额为0、看不到或比预期少的原因。",
         "no_questions": "根据您的回答，不需要再问了。",
@@ -87,6 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "at_start": "This is the first question; there is nothing to go back to.",
         "interrupted": "Interrupted; no conclusion given.",
         "input_ended": "Input ended; here is the result from the answers so far.",
+        "expand": "To read one of the other possible causes in full, type its number; press Enter to finish.",
         "saved": "Transcript saved to {path}",
         "welcome": (
             "Personal-account balance check: answer a few questions to find out why the balance is 0, missing or "
