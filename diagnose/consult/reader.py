@@ -105,8 +105,8 @@ class TextMatcher:
         taken: list[tuple[int, int]] = []
         out: list[tuple[int, int, str, str]] = []
         for start, end, phrase in spans:
-            if any(start < e and s < end for s, e in taken):
-                continue
+            if any(start < e and s < end and (s, e) != (start, end) for s, e in taken):
+                continue  # a longer phrase won this text; one with the same extent for another fact is kept
             taken.append((start, end))
             if self._negated(text, start):
                 continue

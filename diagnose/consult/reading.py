@@ -102,6 +102,10 @@ class Reader:
         self._zero = re.compile("|".join(cfg["zero"]), re.I)
         self._money = re.compile("|".join(cfg["money"]), re.I)
         self._masks = [re.compile(m["pattern"]) for m in cfg.get("mask", ())]
+        self._contrast = [
+            (re.compile(r["before"], re.I), re.compile(r["after"], re.I), dict(r["sets"]))
+            for r in cfg.get("contrast", ())
+        ]
 
     def mask(self, text: str) -> str:
         """`text` with personal identifiers replaced by ＊＊＊."""
@@ -219,6 +223,7 @@ class Reader:
                     claim("family_sharing", "receiver", c.text, conf)
                     claim("relative_with_employee_insurance", "yes", c.text, conf)
         self._channel(clauses, claim)
+        self._contrasts(clauses, subject, claims, claim)
         out: list[Found] = []
         for fact, values in claims.items():
             if len(values) == 1:
@@ -229,11 +234,28 @@ class Reader:
                 out.append(Found(fact, best, f.span, min(f.confidence, self.conf["resolved"])))
         return out
 
+    def _contrasts(self, clauses: list[_Clause], subject: str | None, claims: dict[str, Any], claim: Any) -> None:
+        """以前…现在: an earlier clause and a later one about the subject that together state a fact."""
+        ours = [c for c in clauses if c.person in (subject, None)]
+        for before, after, sets in self._contrast:
+            first = next((i for i, c in enumerate(ours) if before.search(c.text)), None)
+            if first is None:
+                continue
+            later = next((c for c in ours[first:] if after.search(c.text)), None)
+            if later is None:
+                continue
+            for fact, value in sets.items():
+                if not claims.get(fact):
+                    claim(fact, value, f"{ours[first].text}…{later.text}", self.conf["carried"])
+
     def _channel(self, clauses: list[_Clause], claim: Any) -> None:
         """Where the 0 was seen: a channel in a clause with a zero, told from one mentioned with money."""
         channels = [(c, v) for c in clauses for f, v, _ in c.hits if f == "query_channel"]
         if not channels:
             return
+        for c, n in itertools.pairwise(clauses):  # 用掌上12333查，那一栏是0: the 0 of the next clause
+            if not (c.zero or c.money) and n.zero and not any(f == "query_channel" for f, _, _ in n.hits):
+                c.zero = any(f == "query_channel" for f, _, _ in c.hits)
         zero = {v for c, v in channels if c.zero}
         told = any(c.money and _TOLD.search(c.text) for c in clauses)  # 药店说卡里有钱: seen or told elsewhere
         elsewhere = {v for c, v in channels if c.money} | ({"money"} if told else set())

@@ -171,5 +171,9 @@ class _Loader(Builder):
             for value in values:
                 if value not in facts[fact_id].allowed:
                     self.fail("reader.toml", f"words.{fact_id}.{value}", f"{value!r} is not a value of {fact_id!r}")
+        for i, rule in enumerate(raw.get("contrast", ()), 1):
+            for fact_id, value in rule["sets"].items():
+                if fact_id not in facts or value not in facts[fact_id].allowed:
+                    self.fail("reader.toml", f"contrast[{i}].sets.{fact_id}", f"{fact_id}={value!r} is not a fact value")
         return raw
 
