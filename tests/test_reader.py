@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import diagnose
@@ -191,3 +193,23 @@ class TestReplies:
         c._pending = "insurance_type"
         reply = c.answer_text("职工")
         assert reply.kind == "choose" and set(reply.choices) == {"employee", "flexible_employee"}
+
+
+class TestVocabulary:
+    @pytest.mark.parametrize(
+        ("old", "new", "place"),
+        [
+            ("[words.retired]", "[words.retird]", "words.retird"),
+            ('reply_only = ["kinship_binding_only.no"]', 'reply_only = ["kinship_binding_only.maybe"]', "reply_only"),
+            ("threshold = 0.7", "threshold = 7", "threshold"),
+        ],
+    )
+    def test_the_loader_refuses_a_broken_reader_file(self, kb_copy: Path, old: str, new: str, place: str) -> None:
+        """reader.toml naming an unknown fact or value, or a threshold outside 0..1, is refused naming the place."""
+        path = kb_copy / "reader.toml"
+        source = path.read_text(encoding="utf-8")
+        assert old in source
+        path.write_text(source.replace(old, new), encoding="utf-8")
+        with pytest.raises(diagnose.KnowledgeError) as info:
+            diagnose.load_knowledge(kb_copy)
+        assert place in str(info.value)

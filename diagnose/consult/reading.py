@@ -101,6 +101,7 @@ class Reader:
         self._account = _alternation(list(cfg["account"]))
         self._zero = re.compile("|".join(cfg["zero"]), re.I)
         self._money = re.compile("|".join(cfg["money"]), re.I)
+        self._reply_only = set(cfg.get("reply_only", ()))
         self._masks = [re.compile(m["pattern"]) for m in cfg.get("mask", ())]
         self._contrast = [
             (re.compile(r["before"], re.I), re.compile(r["after"], re.I), dict(r["sets"]))
@@ -211,7 +212,7 @@ class Reader:
             about_subject = c.person == subject or c.person is None
             conf = self.conf["direct"] if c.named else self.conf["carried" if c.person else "unnamed"]
             for fact, value, _ in c.hits:
-                if fact == "query_channel":
+                if fact == "query_channel" or f"{fact}.{value}" in self._reply_only:
                     continue
                 if about_subject:
                     if fact == "family_sharing" and c.person is None and subject not in (None, "self"):

@@ -171,6 +171,10 @@ class _Loader(Builder):
             for value in values:
                 if value not in facts[fact_id].allowed:
                     self.fail("reader.toml", f"words.{fact_id}.{value}", f"{value!r} is not a value of {fact_id!r}")
+        for i, item in enumerate(raw.get("reply_only", ()), 1):
+            fact_id, _, value = item.partition(".")
+            if fact_id not in facts or value not in facts[fact_id].allowed:
+                self.fail("reader.toml", f"reply_only[{i}]", f"{item!r} is not fact.value of a fact value")
         for i, rule in enumerate(raw.get("contrast", ()), 1):
             for fact_id, value in rule["sets"].items():
                 if fact_id not in facts or value not in facts[fact_id].allowed:
