@@ -19,8 +19,6 @@ from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Found", "Reader", "Reading", "state_suggested"]
 
-_TOLD = re.compile(r"说|says|told")
-
 _PUNCT = re.compile(r"[，。；！？,;!?\n]|\.(?!\d)")
 _MAX_TEXT = 2000
 _MASK = "＊＊＊"
@@ -101,6 +99,7 @@ class Reader:
         self._account = _alternation(list(cfg["account"]))
         self._zero = re.compile("|".join(cfg["zero"]), re.I)
         self._money = re.compile("|".join(cfg["money"]), re.I)
+        self._elsewhere = _alternation(list(cfg.get("elsewhere", ())) or ["\x00"])
         self._reply_only = set(cfg.get("reply_only", ()))
         self._masks = [re.compile(m["pattern"]) for m in cfg.get("mask", ())]
         self._contrast = [
@@ -258,7 +257,7 @@ class Reader:
             if not (c.zero or c.money) and n.zero and not any(f == "query_channel" for f, _, _ in n.hits):
                 c.zero = any(f == "query_channel" for f, _, _ in c.hits)
         zero = {v for c, v in channels if c.zero}
-        told = any(c.money and _TOLD.search(c.text) for c in clauses)  # 药店说卡里有钱: seen or told elsewhere
+        told = any(c.money and self._elsewhere.search(c.text) for c in clauses)  # 药店说卡里有钱, 药店能刷
         elsewhere = {v for c, v in channels if c.money} | ({"money"} if told else set())
         if len(zero) == 1:
             value = next(iter(zero))

@@ -277,6 +277,7 @@ READER = Table(
     {
         "words": MapOf(MapOf(ListOf(Regex()))),
         "reply_only": ListOf(Str()),
+        "elsewhere": ListOf(Str()),
         "mask": ListOf(Table({"pattern": Regex(), "reason": Str()})),
         "contrast": ListOf(Table({"before": Regex(), "after": Regex(), "sets": MapOf(Str(ident=True), min_len=1)})),
     },
