@@ -4,7 +4,8 @@ The public API is re-exported here; everything else is internal. The library nev
 never touches the network and leaves the host's logging configuration alone.
 """
 
-from diagnose.api import Diagnoser, diagnose, extract_facts, load_knowledge
+from diagnose.api import Diagnoser, diagnose, extract_facts, load_knowledge, read_message
+from diagnose.consult.reading import Found, Reading
 from diagnose.consult.session import Consultation, Effect, Question, Reply, Why
 from diagnose.errors import (
     ConsultationError,
@@ -27,12 +28,14 @@ __all__ = [
     "Diagnosis",
     "Effect",
     "Evidence",
+    "Found",
     "InputError",
     "InvalidValueError",
     "KnowledgeBase",
     "KnowledgeError",
     "Message",
     "Question",
+    "Reading",
     "Reason",
     "Reply",
     "StateError",
@@ -42,4 +45,5 @@ __all__ = [
     "diagnose",
     "extract_facts",
     "load_knowledge",
+    "read_message",
 ]

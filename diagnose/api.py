@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from diagnose.consult.planner import Planner
 from diagnose.consult.reader import TextMatcher
+from diagnose.consult.reading import Reading
 from diagnose.errors import InvalidValueError, UnknownFactError
 from diagnose.inference import result as _diagnosis
 from diagnose.inference import semantics
@@ -17,7 +18,15 @@ from diagnose.inference.engine import Engine
 from diagnose.inference.result import Diagnosis
 from diagnose.knowledge.model import KnowledgeBase
 
-__all__ = ["Diagnoser", "default_diagnoser", "diagnose", "extract_facts", "load_knowledge", "validate_facts"]
+__all__ = [
+    "Diagnoser",
+    "default_diagnoser",
+    "diagnose",
+    "extract_facts",
+    "load_knowledge",
+    "read_message",
+    "validate_facts",
+]
 
 _FREE_TEXT_MAX = 40
 # A free-text answer (the region) is a place name: Chinese characters, letters, spaces and the joiners of
@@ -155,8 +164,8 @@ def diagnose(facts: Mapping[str, str | None]) -> Diagnosis:
 def extract_facts(text: str) -> dict[str, str]:
     """Read the facts a person's message states plainly, e.g. 新农合 -> insurance_type=resident.
 
-    Uses the words and patterns kept in the knowledge base. Precision matters more than recall: a fact that is
-    doubtful (negated, or claimed by two values) is left out, i.e. unknown.
+    Uses the words and patterns kept in the knowledge base (see `read_message`). Precision matters more than
+    recall: only facts read about the subject with at least the knowledge base's confidence threshold.
 
     Raises:
         TypeError: `text` is not a string.
@@ -164,3 +173,15 @@ def extract_facts(text: str) -> dict[str, str]:
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, not {type(text).__name__}")
     return default_diagnoser().matcher.extract(text)
+
+
+def read_message(text: str) -> Reading:
+    """Read a first message: its facts about the subject (each with span and confidence), whose account it is
+    (`subject`), and the parts that matched nothing (`unmatched`). Personal identifiers are masked throughout.
+
+    Raises:
+        TypeError: `text` is not a string.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, not {type(text).__name__}")
+    return default_diagnoser().matcher.read(text)

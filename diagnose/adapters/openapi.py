@@ -61,6 +61,20 @@ _TURN = {
     "properties": {
         "state": _ref("state"),
         "extracted": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
+        "mentioned": {
+            "type": "array",
+            "description": "What the first message was read to say, to show back once (您提到…): fact, value and the "
+            "masked words it came from.",
+            "items": {
+                "type": "object",
+                "properties": {"fact": {"type": "string"}, "value": {"type": "string"}, "span": {"type": "string"}},
+            },
+        },
+        "suggested": {
+            "type": "object",
+            "description": "Facts read with too little confidence to use: offered as the question's default choice.",
+            "additionalProperties": {"type": "string"},
+        },
         "reply": {
             "type": "object",
             "description": "How the answer was read; kind 'choose' lists the choices to offer (nothing recorded).",

@@ -201,7 +201,9 @@ async def start(request: Request) -> Response:
     diagnoser = _diagnoser(request)
     c = Consultation(diagnoser) if message is None else Consultation.from_text(message, diagnoser)
     answers = c.answers
-    return JSONResponse(_step(c, {"extracted": {f: answers[f] for f in c.prefilled}}))
+    mentioned = [{"fact": f, "value": v, "span": span} for f, v, span in c.mentioned]
+    extra = {"extracted": {f: answers[f] for f in c.prefilled}, "mentioned": mentioned, "suggested": c.suggested}
+    return JSONResponse(_step(c, extra))
 
 
 async def answer(request: Request) -> Response:

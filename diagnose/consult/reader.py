@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from diagnose.consult.reading import Reader, Reading
 from diagnose.knowledge.model import Fact, KnowledgeBase
 
 __all__ = ["Reply", "TextMatcher"]
@@ -74,11 +75,23 @@ class TextMatcher:
                     self._phrases.append(_Phrase(fact.id, value.id, re.compile(re.escape(word.lower()))))
                 for pattern in value.patterns:
                     self._phrases.append(_Phrase(fact.id, value.id, re.compile(pattern, re.IGNORECASE)))
+        for fact_id, values in kb.reader.get("words", {}).items():  # reader.toml: phrasings for both uses
+            for value_id, patterns in values.items():
+                for pattern in patterns:
+                    self._phrases.append(_Phrase(fact_id, value_id, re.compile(pattern, re.IGNORECASE)))
+        self._reader: Reader | None = None
 
     # -- scanning ----------------------------------------------------------------------------------------
 
     def _scan(self, text: str, facts: Iterable[str] | None = None) -> dict[str, set[str]]:
         """Fact -> values whose phrases won a span of `text` and are not negated."""
+        found: dict[str, set[str]] = {}
+        for _, _, fact, value in self.spans(text, facts):
+            found.setdefault(fact, set()).add(value)
+        return found
+
+    def spans(self, text: str, facts: Iterable[str] | None = None) -> list[tuple[int, int, str, str]]:
+        """(start, end, fact, value) of the phrases that won a span of `text` and are not negated."""
         text = text[:_MAX_TEXT].lower()
         wanted = set(facts) if facts is not None else None
         spans = [
@@ -90,15 +103,15 @@ class TextMatcher:
         ]
         spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first, then leftmost
         taken: list[tuple[int, int]] = []
-        found: dict[str, set[str]] = {}
+        out: list[tuple[int, int, str, str]] = []
         for start, end, phrase in spans:
-            if any(start < e and s < end for s, e in taken):
-                continue
+            if any(start < e and s < end and (s, e) != (start, end) for s, e in taken):
+                continue  # a longer phrase won this text; one with the same extent for another fact is kept
             taken.append((start, end))
             if self._negated(text, start):
                 continue
-            found.setdefault(phrase.fact, set()).add(phrase.value)
-        return found
+            out.append((start, end, phrase.fact, phrase.value))
+        return out
 
     def _negated(self, text: str, start: int) -> bool:
         """Whether a negation stands before `start` in the same clause, at most _NEGATION_REACH characters back
@@ -110,13 +123,23 @@ class TextMatcher:
         words = text[max(clause, start - _NEGATION_REACH_WORDS) : start]  # English words are longer
         return self._ascii_negation is not None and self._ascii_negation.search(words) is not None
 
+    @property
+    def reader(self) -> Reader:
+        """The first-message reader (clauses, persons, channels), compiled on first use."""
+        if self._reader is None:
+            self._reader = Reader(self.kb, lambda clause: [s for s in self.spans(clause) if not self._free(s[2])])
+        return self._reader
+
+    def _free(self, fact: str) -> bool:
+        return fact in self.kb.facts and self.kb.facts[fact].free_text
+
+    def read(self, text: str) -> Reading:
+        """Read a first message: facts with spans and confidence, the subject, what matched nothing."""
+        return self.reader.read(text)
+
     def extract(self, text: str) -> dict[str, str]:
-        """Facts stated in a message: only those with exactly one value claimed."""
-        return {
-            fact: next(iter(values))
-            for fact, values in self._scan(text).items()
-            if len(values) == 1 and not self.kb.facts[fact].free_text
-        }
+        """Facts a message states about its subject, read with at least the knowledge base's threshold."""
+        return self.read(text).confident()
 
     # -- one pending question ------------------------------------------------------------------------------
 

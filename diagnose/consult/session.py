@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
 from diagnose.consult.agenda import Agenda
 from diagnose.consult.reader import Reply
+from diagnose.consult.reading import state_suggested as _suggested
 from diagnose.consult.wire import restore_answers, saved_with
 from diagnose.errors import ConsultationError, StateError, UnknownFactError, quote
 from diagnose.inference.result import Diagnosis
@@ -39,6 +40,8 @@ class Question:
     """The knowledge base's replies, whose `subject` wording says whom the question is about."""
     whose: str | None = None
     """viewing_whose, once answered: "self" or "family_member"."""
+    default: str | None = None
+    """A value the first message suggested with too little confidence to use: offer it as the default choice."""
 
     @property
     def id(self) -> str:
@@ -115,19 +118,33 @@ class Consultation:
         """Facts read from the first message by `from_text` (not asked)."""
         self.migrated_from: str | None = None
         """The knowledge-base version a restored state was saved with, when it was another one (see from_dict)."""
+        self.suggested: dict[str, str] = {}
+        """Facts the first message suggested with low confidence: not answered, offered as `Question.default`."""
+        self._spans: dict[str, str] = {}  # fact -> the masked words it was read from
 
     @classmethod
     def from_text(cls, text: str, diagnoser: Diagnoser | None = None) -> Consultation:
-        """Start a consultation prefilled with the facts a first message states plainly.
-
-        Only facts the knowledge base's words and patterns match without doubt are filled; the rest are asked.
-        """
+        """Start a consultation with the facts a first message states about its subject: sure ones answered (see
+        `mentioned`), less sure ones offered as `Question.default` (`suggested`)."""
         consultation = cls(diagnoser)
-        facts = consultation.diagnoser.matcher.extract(text)
-        for fact_id, value in facts.items():
+        reading = consultation.diagnoser.matcher.read(text)
+        for fact_id, value in (facts := reading.confident()).items():
             consultation.answer(fact_id, value)
-        consultation.prefilled = tuple(facts)
+        consultation.prefilled, consultation.suggested = tuple(facts), reading.guesses()
+        consultation._spans = {f.fact: f.span for f in reading.facts if f.fact in facts}
         return consultation
+
+    @property
+    def mentioned(self) -> tuple[tuple[str, str, str], ...]:
+        """(fact, value, masked words read) of each prefilled answer, to show once as 您提到… (`forget` to ask)."""
+        return tuple((f, v, self._spans.get(f, "")) for f in self.prefilled if (v := self._answers.get(f)))
+
+    def forget(self, fact_id: str) -> None:
+        """Take back a prefilled answer the person says is wrong, so it is asked (ConsultationError if not one)."""
+        if fact_id not in self.prefilled:
+            raise ConsultationError(f"{fact_id!r} was not read from the first message")
+        self._answers.pop(fact_id, None)
+        self.prefilled = tuple(f for f in self.prefilled if f != fact_id)
 
     # -- saving and restoring ----------------------------------------------------------------------------
 
@@ -142,6 +159,7 @@ class Consultation:
             "prefilled": list(self.prefilled),
             "deferred": list(self._deferred),
             "reasked": list(self._reasked),
+            "suggested": [[fact, value] for fact, value in self.suggested.items()],
         }
 
     def to_json(self) -> str:
@@ -213,6 +231,7 @@ class Consultation:
         consultation.prefilled = tuple(prefilled)
         consultation._deferred = list(data.get("deferred", []))
         consultation._reasked = list(data.get("reasked", []))
+        consultation.suggested = _suggested(kb, data.get("suggested", []))
         return consultation
 
     # -- state -------------------------------------------------------------------------------------------
@@ -322,7 +341,8 @@ class Consultation:
 
     def _question(self, fact_id: str, reask: Text | None = None) -> Question:
         whose = self._answers.get("viewing_whose")
-        return Question(self.kb.facts[fact_id], reask=reask, replies=self.kb.replies, whose=whose)
+        default = self.suggested.get(fact_id)
+        return Question(self.kb.facts[fact_id], reask=reask, replies=self.kb.replies, whose=whose, default=default)
 
     @property
     def should_stop(self) -> bool:

@@ -46,6 +46,7 @@ def question_dict(question: Question) -> dict[str, Any]:
         "label": question.fact.label.to_dict(),
         "choices": [{"id": v.id, "label": v.label.to_dict()} for v in question.choices],
         "reask": question.reask.to_dict() if question.reask is not None else None,
+        "default": question.default,
     }
 
 

@@ -32,6 +32,7 @@ _FILES = {
     "fallback.toml": schema.FALLBACK,
     "replies.toml": schema.REPLIES,
     "evidence.toml": schema.EVIDENCE,
+    "reader.toml": schema.READER,
 }
 
 
@@ -101,7 +102,7 @@ class _Loader(Builder):
 
     def assemble(self, raw: dict[str, Any], causes_raw: list[tuple[str, Any]]) -> KnowledgeBase:
         """Build the knowledge base from the validated files, cross-checking what they refer to."""
-        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw, evidence_raw = raw.values()
+        meta, facts_raw, derived_raw, channels_raw, checks_raw, fallback_raw, replies_raw, evidence_raw, reader_raw = raw.values()
 
         facts = self.build_facts(facts_raw["fact"])
         for i, f in enumerate(facts_raw["fact"], 1):
@@ -159,8 +160,27 @@ class _Loader(Builder):
                 subject=tuple((x["text"], x["self"], x["family_member"]) for x in replies_raw.get("subject", ())),
             ),
             scale=scale,
+            reader=self.check_reader(reader_raw, facts),
         )
 
+    def check_reader(self, raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
+        """reader.toml, with its `words` naming only facts and values that exist."""
+        for fact_id, values in raw.get("words", {}).items():
+            if fact_id not in facts:
+                self.fail("reader.toml", f"words.{fact_id}", f"unknown fact {fact_id!r}")
+                continue
+            for value in values:
+                if value not in facts[fact_id].allowed:
+                    self.fail("reader.toml", f"words.{fact_id}.{value}", f"{value!r} is not a value of {fact_id!r}")
+        for i, item in enumerate(raw.get("reply_only", ()), 1):
+            fact_id, _, value = item.partition(".")
+            if fact_id not in facts or value not in facts[fact_id].allowed:
+                self.fail("reader.toml", f"reply_only[{i}]", f"{item!r} is not fact.value of a fact value")
+        for i, rule in enumerate(raw.get("contrast", ()), 1):
+            for fact_id, value in rule["sets"].items():
+                if fact_id not in facts or value not in facts[fact_id].allowed:
+                    self.fail("reader.toml", f"contrast[{i}].sets.{fact_id}", f"{fact_id}={value!r} is not a fact value")
+        return raw
 
 def _digest(texts: dict[str, str]) -> str:
     """sha256 over every knowledge file read, by name then text, in name order."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 
 MAINTAINER_ONLY = re.compile(r"seed\d{3}|\.txt|no\. from memory|https?://", re.IGNORECASE)
@@ -330,6 +330,8 @@ class KnowledgeBase:
     scale: Scale
     content_hash: str = ""
     """sha256 of the knowledge files' text (set by the loader): a saved state names it beside `version`."""
+    reader: Mapping[str, Any] = field(default_factory=dict)
+    """reader.toml as validated: how first messages are read (diagnose.consult.reading)."""
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule: derived facts first (in dependency order), then causes' signals and defeaters, warnings

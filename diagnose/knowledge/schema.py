@@ -261,6 +261,27 @@ REPLIES = Table(
         ),
     },
 )
+READER = Table(
+    {
+        "threshold": Num(0.0, 1.0),
+        "confidence": Table({k: Num(0.0, 1.0) for k in ("direct", "carried", "unnamed", "resolved", "comparison")}),
+        "clause_breaks": ListOf(Regex()),
+        "topic_reach": Int(0, 20),
+        "self": ListOf(Str(), min_len=1),
+        "other": ListOf(Str(), min_len=1),
+        "pronouns": ListOf(Str()),
+        "account": ListOf(Str(), min_len=1),
+        "zero": ListOf(Regex(), min_len=1),
+        "money": ListOf(Regex()),
+    },
+    {
+        "words": MapOf(MapOf(ListOf(Regex()))),
+        "reply_only": ListOf(Str()),
+        "elsewhere": ListOf(Str()),
+        "mask": ListOf(Table({"pattern": Regex(), "reason": Str()})),
+        "contrast": ListOf(Table({"before": Regex(), "after": Regex(), "sets": MapOf(Str(ident=True), min_len=1)})),
+    },
+)
 DERIVED = Table(
     {
         "derived": ListOf(

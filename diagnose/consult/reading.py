@@ -1,0 +1,295 @@
+"""The first-message reader: clauses, whose situation each is about, where the 0 was seen, and a confidence.
+
+All words and patterns come from knowledge/reader.toml and facts.toml. A message is masked first (ID, phone
+and card numbers, names), so nothing it returns holds a personal identifier. A clause is about the person named
+near its start, else about the person of the clause before; the subject is whoever's balance is 0 or low.
+Facts read in a clause about someone else are not the subject's, except a relative's 职工医保
+(relative_with_employee_insurance) and 家庭共济 given to the subject (family_sharing = receiver).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from diagnose.errors import StateError
+from diagnose.knowledge.model import KnowledgeBase
+
+__all__ = ["Found", "Reader", "Reading", "state_suggested"]
+
+_PUNCT = re.compile(r"[，。；！？,;!?\n]|\.(?!\d)")
+_MAX_TEXT = 2000
+_MASK = "＊＊＊"
+_OBJECT_MARKS = ("给", "把", "跟", "和")
+"""A person right after one of these is an object (给家里人, 把奶奶), not whom the clause is about."""
+_SYMPTOM_ORDER = (
+    "zero_in_one_channel",
+    "dropped_suddenly",
+    "lower_than_expected",
+    "cannot_use",
+    "cannot_see",
+    "went_to_zero",
+    "always_zero",
+)
+"""When a message says two symptoms of the subject, the more specific one is offered (with less confidence)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One fact read from a message: its value, the (masked) text it came from and how sure the reader is."""
+
+    fact: str
+    value: str
+    span: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a first message says: facts about the subject, whose account it is, and what matched nothing."""
+
+    text: str
+    """The message, masked."""
+    facts: tuple[Found, ...]
+    subject: str | None
+    """"self", "family_member", or None when the message does not say."""
+    unmatched: tuple[str, ...]
+    threshold: float
+
+    def confident(self) -> dict[str, str]:
+        """Fact -> value for the facts read with at least the knowledge base's threshold of confidence."""
+        return {f.fact: f.value for f in self.facts if f.confidence >= self.threshold}
+
+    def guesses(self) -> dict[str, str]:
+        """Fact -> value for the facts read with less confidence: to offer as the default, not to use."""
+        return {f.fact: f.value for f in self.facts if f.confidence < self.threshold}
+
+
+@dataclass(slots=True)
+class _Clause:
+    start: int
+    text: str
+    person: str | None  # "self", an other's word, or None
+    named: bool
+    zero: bool
+    money: bool
+    hits: list[tuple[str, str, str]]  # (fact, value, matched text)
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    parts = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in parts), re.I)
+
+
+class Reader:
+    """The compiled reader for one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, scan: Any) -> None:
+        """`scan(text) -> list of (start, end, fact, value)`: the phrase table's unnegated matches in a clause."""
+        cfg = kb.reader
+        self.kb, self._scan, self.cfg = kb, scan, cfg
+        self.conf: dict[str, float] = dict(cfg["confidence"])
+        self.threshold = float(cfg["threshold"])
+        self._breaks = re.compile("|".join(cfg["clause_breaks"]), re.I)
+        self._self = _alternation(list(cfg["self"]))
+        self._other = _alternation(list(cfg["other"]))
+        self._pronoun = _alternation(list(cfg["pronouns"]))
+        self._account = _alternation(list(cfg["account"]))
+        self._zero = re.compile("|".join(cfg["zero"]), re.I)
+        self._money = re.compile("|".join(cfg["money"]), re.I)
+        self._elsewhere = _alternation(list(cfg.get("elsewhere", ())) or ["\x00"])
+        self._reply_only = set(cfg.get("reply_only", ()))
+        self._masks = [re.compile(m["pattern"]) for m in cfg.get("mask", ())]
+        self._contrast = [
+            (re.compile(r["before"], re.I), re.compile(r["after"], re.I), dict(r["sets"]))
+            for r in cfg.get("contrast", ())
+        ]
+
+    def mask(self, text: str) -> str:
+        """`text` with personal identifiers replaced by ＊＊＊."""
+        for pattern in self._masks:
+            text = pattern.sub(lambda m: _masked(m), text)
+        return text
+
+    def read(self, text: str) -> Reading:
+        """Read a first message."""
+        masked = self.mask(text[:_MAX_TEXT])
+        clauses = self._clauses(masked)
+        subject = self._subject(clauses)
+        found = self._facts(clauses, subject)
+        named_self = any(c.person == "self" and c.named and self._account.search(c.text) for c in clauses)
+        whose: str | None = None
+        if subject not in (None, "self"):
+            whose = "family_member"
+        elif subject == "self" and named_self:
+            whose = "self"
+        if whose is not None and "viewing_whose" not in {f.fact for f in found}:
+            span = next((c.text for c in clauses if c.person == subject and (c.zero or c.hits)), masked[:20])
+            found.append(Found("viewing_whose", whose, span, self.conf["direct"]))
+        unmatched = tuple(c.text.strip() for c in clauses if not (c.hits or c.zero or c.money) and c.text.strip())
+        return Reading(masked, tuple(found), whose, unmatched, self.threshold)
+
+    # -- clauses and persons --------------------------------------------------------------------------------
+
+    def _clauses(self, text: str) -> list[_Clause]:
+        cuts = sorted(
+            {
+                0,
+                len(text),
+                *(m.start() for m in _PUNCT.finditer(text)),
+                *(m.start() for m in self._breaks.finditer(text)),
+            }
+        )
+        out: list[_Clause] = []
+        last_other: str | None = None
+        person: str | None = None
+        topic_other: str | None = None  # the last other a clause was about: 她 points there first
+        for a, b in itertools.pairwise(cuts):
+            part = text[a:b]
+            lead = len(part) - len(part.lstrip("，。；！？,;!?.\n "))
+            part_text = part[lead:]
+            if not part_text.strip():
+                continue
+            topic, last_other, topic_other = self._topic(part_text, last_other, topic_other)
+            named = topic is not None
+            person = topic if named else person
+            hits = [(f, v, part_text[s:e]) for s, e, f, v in self._scan(part_text)]
+            zero = bool(self._zero.search(part_text))
+            money = bool(self._money.search(part_text)) and not zero
+            out.append(_Clause(a + lead, part_text, person, named, zero, money, hits))
+        return out
+
+    def _topic(
+        self, part: str, last_other: str | None, topic_other: str | None
+    ) -> tuple[str | None, str | None, str | None]:
+        """The person a clause is about (named within topic_reach characters), and the last other named."""
+        reach = int(self.cfg["topic_reach"])
+        people: list[tuple[int, str]] = []
+        for m in self._other.finditer(part):
+            people.append((m.start(), m.group().lower()))
+        taken = [(m.start(), m.end()) for m in self._other.finditer(part)]
+        starts = {s for s, _ in taken}
+        for m in self._self.finditer(part):
+            inside = any(s <= m.start() < e for s, e in taken) or m.end() in starts  # 我 of 我老公
+            if not inside and part[m.end() : m.end() + 1] != "们":
+                people.append((m.start(), "self"))
+        for m in self._pronoun.finditer(part):
+            if (topic_other or last_other) is not None and part[m.end() : m.end() + 1] != "们":
+                people.append((m.start(), str(topic_other or last_other)))
+        people.sort()
+        topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in _OBJECT_MARKS]
+        topic = topics[0][1] if topics and topics[0][0] <= reach else None
+        if topic not in (None, "self"):
+            topic_other = topic
+        for _, who in people:
+            if who != "self" and topic_other is None:
+                last_other = who
+        return topic, topic_other or last_other, topic_other
+
+    def _subject(self, clauses: list[_Clause]) -> str | None:
+        """Whose balance is in question: the person of the first clause about an account that is 0 or short."""
+        for c in clauses:
+            symptom = any(f == "symptom" for f, _, _ in c.hits)
+            if (c.zero or symptom) and c.person is not None:
+                return c.person
+        first = next((c.person for c in clauses if c.person is not None), None)
+        return first
+
+    # -- facts ---------------------------------------------------------------------------------------------
+
+    def _facts(self, clauses: list[_Clause], subject: str | None) -> list[Found]:
+        claims: dict[str, dict[str, Found]] = {}
+
+        def claim(fact: str, value: str, span: str, conf: float) -> None:
+            old = claims.setdefault(fact, {}).get(value)
+            if old is None or old.confidence < conf:
+                claims[fact][value] = Found(fact, value, span, conf)
+
+        for c in clauses:
+            about_subject = c.person == subject or c.person is None
+            conf = self.conf["direct"] if c.named else self.conf["carried" if c.person else "unnamed"]
+            for fact, value, _ in c.hits:
+                if fact == "query_channel" or f"{fact}.{value}" in self._reply_only:
+                    continue
+                if about_subject:
+                    if fact == "family_sharing" and c.person is None and subject not in (None, "self"):
+                        continue
+                    claim(fact, value, c.text, conf)
+                elif fact == "insurance_type" and value in ("employee", "flexible_employee"):
+                    claim("relative_with_employee_insurance", "yes", c.text, conf)
+                elif fact == "family_sharing" and value in ("authorized", "paid_family_premium"):
+                    claim("family_sharing", "receiver", c.text, conf)
+                    claim("relative_with_employee_insurance", "yes", c.text, conf)
+        self._channel(clauses, claim)
+        self._contrasts(clauses, subject, claims, claim)
+        out: list[Found] = []
+        for fact, values in claims.items():
+            if len(values) == 1:
+                out.append(next(iter(values.values())))
+            elif fact == "symptom":
+                best = min(values, key=lambda v: _SYMPTOM_ORDER.index(v) if v in _SYMPTOM_ORDER else 99)
+                f = values[best]
+                out.append(Found(fact, best, f.span, min(f.confidence, self.conf["resolved"])))
+        return out
+
+    def _contrasts(self, clauses: list[_Clause], subject: str | None, claims: dict[str, Any], claim: Any) -> None:
+        """以前…现在: an earlier clause and a later one about the subject that together state a fact."""
+        ours = [c for c in clauses if c.person in (subject, None)]
+        for before, after, sets in self._contrast:
+            first = next((i for i, c in enumerate(ours) if before.search(c.text)), None)
+            if first is None:
+                continue
+            later = next((c for c in ours[first:] if after.search(c.text)), None)
+            if later is None:
+                continue
+            for fact, value in sets.items():
+                if not claims.get(fact):
+                    claim(fact, value, f"{ours[first].text}…{later.text}", self.conf["carried"])
+
+    def _channel(self, clauses: list[_Clause], claim: Any) -> None:
+        """Where the 0 was seen: a channel in a clause with a zero, told from one mentioned with money."""
+        channels = [(c, v) for c in clauses for f, v, _ in c.hits if f == "query_channel"]
+        if not channels:
+            return
+        for c, n in itertools.pairwise(clauses):  # 用掌上12333查，那一栏是0: the 0 of the next clause
+            if not (c.zero or c.money) and n.zero and not any(f == "query_channel" for f, _, _ in n.hits):
+                c.zero = any(f == "query_channel" for f, _, _ in c.hits)
+        zero = {v for c, v in channels if c.zero}
+        told = any(c.money and self._elsewhere.search(c.text) for c in clauses)  # 药店说卡里有钱, 药店能刷
+        elsewhere = {v for c, v in channels if c.money} | ({"money"} if told else set())
+        if len(zero) == 1:
+            value = next(iter(zero))
+            span = next(c.text for c, v in channels if v == value and c.zero)
+            claim("query_channel", value, span, self.conf["direct"])
+            if elsewhere - {value}:
+                claim("symptom", "zero_in_one_channel", span, self.conf["comparison"])
+            return
+        plain = {v for c, v in channels if not c.money}
+        if len(plain) == 1 and not zero:  # named, but no 0 seen there: sure only if a symptom is read with it
+            value = next(iter(plain))
+            clause = next(c for c, v in channels if v == value)
+            seen = any(f == "symptom" for f, _, _ in clause.hits)
+            claim("query_channel", value, clause.text, self.conf["carried" if seen else "resolved"])
+
+
+def state_suggested(kb: KnowledgeBase, items: object) -> dict[str, str]:
+    """A state's 'suggested' list of [fact, value] pairs, each an allowed value (StateError otherwise)."""
+    if not isinstance(items, list):
+        raise StateError("'suggested' must be a list of [fact, value] pairs")
+    out: dict[str, str] = {}
+    for i, pair in enumerate(items):
+        ok = isinstance(pair, list) and len(pair) == 2 and pair[0] in kb.facts
+        if not ok or pair[1] not in kb.facts[pair[0]].allowed or pair[0] in out:
+            raise StateError(f"suggested[{i}] must be a [fact, value] pair of an allowed value, each fact once")
+        out[pair[0]] = pair[1]
+    return out
+
+
+def _masked(m: re.Match[str]) -> str:
+    if "id" in m.re.groupindex and m.group("id") is not None:
+        s, e = m.span("id")
+        whole = m.group()
+        return whole[: s - m.start()] + _MASK + whole[e - m.start() :]
+    return _MASK
