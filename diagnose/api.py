@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from diagnose.consult.planner import Planner
 from diagnose.consult.reader import TextMatcher
 from diagnose.errors import InvalidValueError, UnknownFactError
-from diagnose.inference import result as _diagnosis
 from diagnose.inference import compiled, semantics
+from diagnose.inference import result as _diagnosis
 from diagnose.inference.engine import Engine
 from diagnose.inference.result import Diagnosis
 from diagnose.knowledge.model import KnowledgeBase

@@ -18,10 +18,10 @@ run with the shipped knowledge base), the compiled back-end (`engine="compiled"`
 - RANDOM_SAMPLE answer sets over the whole vocabulary (each fact unknown half of the time), drawn with the seed,
   so that many causes compete for the main and "also" places at once.
 
-The wide space runs only through the compiled and Python back-ends and the reference (under a millisecond together): every
-combination over each rule's full input cone without grouping, WIDE_PAIR_SAMPLE combinations of values per pair
-of causes sharing an input fact, and WIDE_RANDOM_SAMPLE answer sets over the whole vocabulary. The experta runs
-are what the sample sizes above are set by: the file should stay well under a minute on two cores.
+The wide space runs only through the compiled and Python back-ends and the reference (under a millisecond
+together): every combination over each rule's full input cone without grouping, WIDE_PAIR_SAMPLE combinations of
+values per pair of causes sharing an input fact, and WIDE_RANDOM_SAMPLE answer sets over the whole vocabulary. The
+experta runs are what the sample sizes above are set by: the file should stay well under a minute on two cores.
 
 Checked on every combination: the back-ends and the reference agree (main causes in order, "also", levels,
 scores within 1e-9, the signals that fired for each listed cause, warnings, notes), the back-ends give equal
@@ -387,7 +387,8 @@ def engine_run(kb: KnowledgeBase, reference: Reference) -> Findings:
         found.listed.update(c.id for c in results["experta"].listed)
     seconds = time.perf_counter() - start
     SUMMARY.update(engine_combinations=found.checked, experta_runs=found.runs, engine_seconds=round(seconds, 1))
-    print(f"\nexhaustive: {found.checked} combinations through experta, compiled, python and the reference in {seconds:.1f} s")
+    evaluators = "experta, compiled, python and the reference"
+    print(f"\nexhaustive: {found.checked} combinations through {evaluators} in {seconds:.1f} s")
     return found
 
 

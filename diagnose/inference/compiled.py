@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Callable, Mapping
 
 from diagnose.inference.semantics import Inference
-from diagnose.knowledge.model import KnowledgeBase, Rule
+from diagnose.knowledge.model import Condition, KnowledgeBase, Rule
 
 __all__ = ["infer", "source"]
 
@@ -48,9 +48,13 @@ class _Writer:
             self.lines.append(f"    {name} = get({self.const(fact)})")
         return name
 
+    def conjunction(self, conditions: tuple[Condition, ...]) -> str:
+        """`conditions` as one Python expression ("" when there are none)."""
+        return " and ".join(f"{self.local(c.fact)} in {self.const(c.allowed)}" for c in conditions)
+
     def test(self, rule: Rule) -> str:
         """The condition of `rule` as one Python expression."""
-        return " and ".join(f"{self.local(c.fact)} in {self.const(c.allowed)}" for c in rule.when) or "True"
+        return self.conjunction(rule.when) or "True"
 
 
 def source(kb: KnowledgeBase) -> tuple[str, dict[str, object]]:
@@ -79,10 +83,10 @@ def source(kb: KnowledgeBase) -> tuple[str, dict[str, object]]:
             continue
         first = rule.when[0]
         groups.setdefault((first.fact, first.allowed), []).append(rule)
-    for (fact, allowed), rules in groups.items():
+    for (first_fact, allowed), rules in groups.items():
         # Every read is emitted at the top level, before the branch that uses it.
-        head = f"{w.local(fact)} in {w.const(allowed)}"
-        rests = [(rule, " and ".join(f"{w.local(c.fact)} in {w.const(c.allowed)}" for c in rule.when[1:])) for rule in rules]
+        head = f"{w.local(first_fact)} in {w.const(allowed)}"
+        rests = [(rule, w.conjunction(rule.when[1:])) for rule in rules]
         w.lines.append(f"    if {head}:")
         for rule, rest in rests:
             if rest:
@@ -99,10 +103,10 @@ def compile_kb(kb: KnowledgeBase) -> _Infer:
     """Generate and compile the back-end for `kb`."""
     text, consts = source(kb)
     namespace: dict[str, object] = dict(consts)
-    exec(compile(text, f"<diagnose.compiled {kb.version}>", "exec"), namespace)  # noqa: S102 - our own generated code
-    function = namespace["infer"]
-    assert callable(function)
-    return function  # type: ignore[return-value]
+    # Our own generated code: every name and value in it comes from the validated knowledge base as a constant.
+    exec(compile(text, f"<diagnose.compiled {kb.version}>", "exec"), namespace)
+    function: _Infer = namespace["infer"]  # type: ignore[assignment]
+    return function
 
 
 _COMPILED: dict[int, _Infer] = {}
