@@ -12,13 +12,14 @@ from diagnose.consult.planner import Planner
 from diagnose.consult.reader import TextMatcher
 from diagnose.consult.reading import Reading
 from diagnose.errors import InvalidValueError, UnknownFactError
+from diagnose.inference import compiled, semantics
 from diagnose.inference import result as _diagnosis
-from diagnose.inference import semantics
 from diagnose.inference.engine import Engine
 from diagnose.inference.result import Diagnosis
 from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = [
+    "ENGINES",
     "Diagnoser",
     "default_diagnoser",
     "diagnose",
@@ -27,6 +28,9 @@ __all__ = [
     "read_message",
     "validate_facts",
 ]
+
+ENGINES = ("experta", "compiled", "python")
+"""The back-ends a Diagnoser runs; experta is the default."""
 
 _FREE_TEXT_MAX = 40
 # A free-text answer (the region) is a place name: Chinese characters, letters, spaces and the joiners of
@@ -81,11 +85,13 @@ class Diagnoser:
         Args:
             kb: a loaded knowledge base.
             cache_size: how many answer sets' diagnoses to keep (0: none).
-            engine: "experta" (the forward-chaining engine, the default) or "python" (the same semantics in
-                plain Python, diagnose.semantics; tests show the two agree on every answer set).
+            engine: "experta" (the forward-chaining engine, the default), "compiled" (the same rules compiled to
+                plain Python for this knowledge base, diagnose.inference.compiled: for bots that serve many
+                users) or "python" (the semantics evaluated directly, diagnose.inference.semantics). Tests show
+                that they give equal diagnoses on every answer set.
         """
-        if engine not in ("experta", "python"):
-            raise ValueError(f"engine must be 'experta' or 'python', not {engine!r}")
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}")
         self.kb = kb
         self.engine = engine
         self._engine = Engine(kb) if engine == "experta" else None
@@ -105,9 +111,11 @@ class Diagnoser:
 
     def infer(self, answers: Mapping[str, str]) -> semantics.Inference:
         """Run the chosen back-end on validated answers."""
-        if self._engine is None:
-            return semantics.infer(self.kb, answers)
-        return self._engine.run(answers)
+        if self._engine is not None:
+            return self._engine.run(answers)
+        if self.engine == "compiled":
+            return compiled.infer(self.kb, answers)
+        return semantics.infer(self.kb, answers)
 
     def _diagnose(self, key: tuple[tuple[str, str], ...]) -> Diagnosis:
         return _diagnosis.build(self.kb, self.infer(dict(key)))
@@ -129,25 +137,30 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     return load(path)
 
 
-_default: Diagnoser | None = None
+_defaults: dict[str, Diagnoser] = {}
 _default_lock = threading.Lock()
 
 
-def default_diagnoser() -> Diagnoser:
-    """Return the Diagnoser for the shipped knowledge base, loading it on first use."""
-    global _default
+def default_diagnoser(engine: str = "experta") -> Diagnoser:
+    """Return the Diagnoser for the shipped knowledge base and `engine`, loading it on first use."""
     with _default_lock:
-        if _default is None:
-            _default = Diagnoser(load_knowledge())
-        return _default
+        found = _defaults.get(engine)
+        if found is None:
+            if engine not in ENGINES:
+                raise ValueError(f"engine must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}")
+            kb = next(iter(_defaults.values())).kb if _defaults else load_knowledge()
+            found = _defaults[engine] = Diagnoser(kb, engine=engine)
+        return found
 
 
-def diagnose(facts: Mapping[str, str | None]) -> Diagnosis:
+def diagnose(facts: Mapping[str, str | None], *, engine: str = "experta") -> Diagnosis:
     """Explain why a personal-account balance shows 0, is missing or is low.
 
     Args:
         facts: fact id -> value, with the ids and values of the knowledge base (domain.md §6). A fact that is
             missing or None is unknown.
+        engine: the back-end, "experta" (default), "compiled" or "python" (see `Diagnoser`); all give equal
+            diagnoses.
 
     Returns:
         The Diagnosis: causes with the most likely first, warnings, notes, and a fallback when nothing fits.
@@ -157,8 +170,9 @@ def diagnose(facts: Mapping[str, str | None]) -> Diagnosis:
         UnknownFactError: an unknown fact id; the message suggests the nearest one.
         InvalidValueError: a value not allowed for its fact; the message lists the allowed values.
         KnowledgeError: the shipped knowledge base is broken.
+        ValueError: an unknown `engine`.
     """
-    return default_diagnoser().diagnose(facts)
+    return default_diagnoser(engine).diagnose(facts)
 
 
 def extract_facts(text: str) -> dict[str, str]:

@@ -4,8 +4,8 @@ The full product over the categorical facts (unknown counted as a value) is far 
 enumerated per group of interacting facts. Every combination below leaves all other facts unknown.
 
 The engine space runs through three evaluators: the experta back-end (`Diagnoser(kb, cache_size=0)`, ~4 ms a
-run with the shipped knowledge base), the plain-Python back-end (`engine="python"`, ~0.2 ms) and
-tests/reference.py. It holds:
+run with the shipped knowledge base), the compiled back-end (`engine="compiled"`), the plain-Python back-end
+(`engine="python"`) and tests/reference.py. It holds:
 
 - per signal, defeater, warning and note rule: every combination (including unknown) of the input facts the rule
   reads directly; an input fact the rule reads only through derived facts takes one value per class of values
@@ -18,16 +18,17 @@ tests/reference.py. It holds:
 - RANDOM_SAMPLE answer sets over the whole vocabulary (each fact unknown half of the time), drawn with the seed,
   so that many causes compete for the main and "also" places at once.
 
-The wide space runs only through the Python back-end and the reference (under a millisecond together): every
-combination over each rule's full input cone without grouping, WIDE_PAIR_SAMPLE combinations of values per pair
-of causes sharing an input fact, and WIDE_RANDOM_SAMPLE answer sets over the whole vocabulary. The experta runs
-are what the sample sizes above are set by: the file should stay well under a minute on two cores.
+The wide space runs only through the compiled and Python back-ends and the reference (under a millisecond
+together): every combination over each rule's full input cone without grouping, WIDE_PAIR_SAMPLE combinations of
+values per pair of causes sharing an input fact, and WIDE_RANDOM_SAMPLE answer sets over the whole vocabulary. The
+experta runs are what the sample sizes above are set by: the file should stay well under a minute on two cores.
 
 Checked on every combination: the back-ends and the reference agree (main causes in order, "also", levels,
-scores within 1e-9, the signals that fired for each listed cause, warnings, notes), the two back-ends give equal
+scores within 1e-9, the signals that fired for each listed cause, warnings, notes), the back-ends give equal
 `to_dict()`s, a diagnosis lists a cause or else (and only then) carries the fallback, and each derived fact
-behind an explanation is credited to the first written rule that holds. The Python back-end's inference record
-(every derived value with its credited rule, every rule that fired) equals the reference's everywhere, and the
+behind an explanation is credited to the first written rule that holds. The compiled and Python back-ends'
+inference records (every derived value with its credited rule, every rule that fired) equal the reference's
+everywhere, and the
 experta back-end's on the per-rule, per-derived-fact and example part of the engine space (one more experta run
 each). Over the engine space: every cause is listed for some answer set.
 """
@@ -359,6 +360,7 @@ def engine_run(kb: KnowledgeBase, reference: Reference) -> Findings:
     """Every combination of the engine space through both uncached back-ends and the reference."""
     experta = diagnose.Diagnoser(kb, cache_size=0)
     python = diagnose.Diagnoser(kb, cache_size=0, engine="python")
+    compiled = diagnose.Diagnoser(kb, cache_size=0, engine="compiled")
     core = set(core_space(kb))
     found = Findings()
     start = time.perf_counter()
@@ -367,9 +369,14 @@ def engine_run(kb: KnowledgeBase, reference: Reference) -> Findings:
         found.checked += 1
         try:
             want = reference.evaluate(answers)
-            results = {"experta": experta.diagnose(answers), "python": python.diagnose(answers)}
+            results = {
+                "experta": experta.diagnose(answers),
+                "compiled": compiled.diagnose(answers),
+                "python": python.diagnose(answers),
+            }
             found.runs += 1
             found.inference.extend(inference_differences(python, answers, want))
+            found.inference.extend(inference_differences(compiled, answers, want))
             if combo in core:
                 found.inference.extend(inference_differences(experta, answers, want))
                 found.runs += 1
@@ -380,14 +387,16 @@ def engine_run(kb: KnowledgeBase, reference: Reference) -> Findings:
         found.listed.update(c.id for c in results["experta"].listed)
     seconds = time.perf_counter() - start
     SUMMARY.update(engine_combinations=found.checked, experta_runs=found.runs, engine_seconds=round(seconds, 1))
-    print(f"\nexhaustive: {found.checked} combinations through experta, python and the reference in {seconds:.1f} s")
+    evaluators = "experta, compiled, python and the reference"
+    print(f"\nexhaustive: {found.checked} combinations through {evaluators} in {seconds:.1f} s")
     return found
 
 
 @pytest.fixture(scope="module")
 def wide_run(kb: KnowledgeBase, reference: Reference) -> Findings:
-    """Every combination of the wide space through the Python back-end and the reference (no experta)."""
+    """Every combination of the wide space through the two plain-Python back-ends and the reference (no experta)."""
     python = diagnose.Diagnoser(kb, cache_size=0, engine="python")
+    compiled = diagnose.Diagnoser(kb, cache_size=0, engine="compiled")
     found = Findings()
     start = time.perf_counter()
     for combo in wide_space(kb):
@@ -395,15 +404,16 @@ def wide_run(kb: KnowledgeBase, reference: Reference) -> Findings:
         found.checked += 1
         try:
             want = reference.evaluate(answers)
-            results = {"python": python.diagnose(answers)}
+            results = {"python": python.diagnose(answers), "compiled": compiled.diagnose(answers)}
             found.inference.extend(inference_differences(python, answers, want))
+            found.inference.extend(inference_differences(compiled, answers, want))
         except Exception as exc:
             found.errors.append(f"{answers}: {type(exc).__name__}: {exc}")
             continue
         found.check(kb, answers, results, want)
     seconds = time.perf_counter() - start
     SUMMARY.update(wide_combinations=found.checked, wide_seconds=round(seconds, 1))
-    print(f"\nexhaustive: {found.checked} combinations through python and the reference in {seconds:.1f} s")
+    print(f"\nexhaustive: {found.checked} combinations through python, compiled and the reference in {seconds:.1f} s")
     return found
 
 
@@ -413,7 +423,7 @@ def wide_run(kb: KnowledgeBase, reference: Reference) -> Findings:
 class TestSetup:
     def test_uncached_diagnoser_runs_the_engine_every_time(self, kb: KnowledgeBase) -> None:
         """With cache_size=0 (lru_cache maxsize=0) every call is a fresh engine run, not a cached result."""
-        for engine in ("experta", "python"):
+        for engine in ("experta", "compiled", "python"):
             diagnoser = diagnose.Diagnoser(kb, cache_size=0, engine=engine)
             answers = {"insurance_type": "employee", "query_channel": "bank"}
             first, second = diagnoser.diagnose(answers), diagnoser.diagnose(answers)
@@ -480,7 +490,7 @@ class TestBackendsAgainstReference:
         """No combination makes a back-end raise, nor the reference meet two derived rules that disagree."""
         engine_run.none(engine_run.errors)
 
-    def test_experta_and_python_give_the_same_diagnosis(self, engine_run: Findings) -> None:
+    def test_the_backends_give_the_same_diagnosis(self, engine_run: Findings) -> None:
         """The two back-ends' diagnoses are equal, every text, score and explanation included."""
         engine_run.none(engine_run.backends)
 

@@ -34,7 +34,7 @@ from diagnose.inference.result import CauseResult, Diagnosis
 from diagnose.knowledge.model import KnowledgeBase, Rule
 
 TOLERANCE = 1e-9
-ENGINES = ("experta", "python")
+ENGINES = ("experta", "compiled", "python")
 PROPERTY = settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 """No shrinking: every step would compile an engine; a failure names its smallest answer set itself."""
 PER_SHUFFLE = 30

@@ -1,8 +1,8 @@
 """What the consultation plans with: the evidence ranking in plain Python, and the value of each question.
 
 The consultation weighs every candidate answer many times per turn, far too often to run the experta engine
-each time, so it evaluates the same semantics (diagnose.inference.semantics) directly. The diagnosis shown to
-the person always comes from the chosen back-end; tests check that the two agree.
+each time, so it runs the compiled back-end (diagnose.inference.compiled: the same semantics in plain Python).
+The diagnosis shown to the person always comes from the chosen back-end; tests check that the two agree.
 
 **Belief** (knowledge/README.md, "Choosing questions"). The causes still in play form a belief
 π_c ∝ e^(score_c − (1 − w)·prior_c) · Π r. w is `consultation.planning_prior_weight`: the planner counts only part
@@ -29,7 +29,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from diagnose.inference import semantics
+from diagnose.inference import compiled, semantics
 from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Planner", "Snapshot"]
@@ -104,7 +104,7 @@ class Planner:
     # -- the ranking -------------------------------------------------------------------------------------
 
     def _infer_uncached(self, key: frozenset[tuple[str, str]]) -> semantics.Inference:
-        return semantics.infer(self.kb, dict(key))
+        return compiled.infer(self.kb, dict(key))
 
     def _known_key(self, answers: Mapping[str, str | None]) -> frozenset[tuple[str, str]]:
         return frozenset((f, v) for f, v in answers.items() if v is not None)

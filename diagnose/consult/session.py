@@ -105,8 +105,11 @@ class Consultation:
     Not safe to share between threads; give each conversation its own (they may share one Diagnoser).
     """
 
-    def __init__(self, diagnoser: Diagnoser | None = None) -> None:
-        self.diagnoser = diagnoser or default_diagnoser()
+    def __init__(self, diagnoser: Diagnoser | None = None, *, engine: str | None = None) -> None:
+        """Consult with `diagnoser`, or else the shipped knowledge base's Diagnoser for `engine` (see Diagnoser)."""
+        if diagnoser is not None and engine is not None and engine != diagnoser.engine:
+            raise ValueError(f"engine={engine!r} differs from the given diagnoser's engine {diagnoser.engine!r}")
+        self.diagnoser = diagnoser or default_diagnoser(engine or "experta")
         self.kb = self.diagnoser.kb
         self._planner = self.diagnoser.planner
         self._agenda = Agenda(self.kb, self._planner)
