@@ -19,6 +19,9 @@ from diagnose.errors import (
 from diagnose.inference.result import CauseResult, Diagnosis, Evidence, Message, Reason
 from diagnose.knowledge.model import KnowledgeBase, Text
 
+__version__ = "0.1.0"
+"""The package version; pyproject.toml reads it from here."""
+
 __all__ = [
     "CauseResult",
     "Consultation",

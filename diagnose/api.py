@@ -7,6 +7,7 @@ import os
 import re
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 
 from diagnose.consult.planner import Planner
 from diagnose.consult.reader import TextMatcher
@@ -131,10 +132,18 @@ def load_knowledge(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
 
     Raises:
         KnowledgeError: listing every problem found, each with its file and the place in it.
+    Unless `DIAGNOSE_NO_CACHE` is set, the result is kept in a cache file (see diagnose.knowledge.cache) and
+    served from it while every knowledge file is unchanged, skipping the TOML parsing and validation.
     """
+    from diagnose.knowledge.cache import cached_load, resolve
+
+    return cached_load(resolve(path), _load_toml)
+
+
+def _load_toml(root: Path) -> KnowledgeBase:
     from diagnose.knowledge.loader import load  # the TOML loader is only needed here, so `import diagnose` stays light
 
-    return load(path)
+    return load(root)
 
 
 _defaults: dict[str, Diagnoser] = {}

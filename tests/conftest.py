@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,14 @@ from diagnose.knowledge.model import KnowledgeBase
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker of the tests that take seconds (deselect them with -m "not slow")."""
     config.addinivalue_line("markers", "slow: runs thousands of answer sets through every back-end (seconds)")
+    # The knowledge cache of the tests (and of the processes they start) lives in a fresh directory, never in
+    # the user's ~/.cache; the suite thus runs on cached knowledge bases, as users do.
+    os.environ["DIAGNOSE_CACHE_DIR"] = tempfile.mkdtemp(prefix="diagnose-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the test run's knowledge cache."""
+    shutil.rmtree(os.environ.pop("DIAGNOSE_CACHE_DIR", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

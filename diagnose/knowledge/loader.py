@@ -11,6 +11,7 @@ from typing import Any
 
 from diagnose.errors import KnowledgeError, Problem
 from diagnose.knowledge import schema
+from diagnose.knowledge.cache import DEFAULT_PATH, resolve
 from diagnose.knowledge.build import Builder, freeze, text
 from diagnose.knowledge.model import Advice, Cause, Derived, Fact, KnowledgeBase, Replies, Value
 
@@ -19,9 +20,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["DEFAULT_PATH", "load"]
+__all__ = ["DEFAULT_PATH", "load", "resolve"]
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "knowledge"  # knowledge/ in a source checkout
 
 _FILES = {
     "meta.toml": schema.META,
@@ -42,7 +42,7 @@ def load(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     Raises:
         KnowledgeError: listing every problem found, each with its file and the place in it.
     """
-    root = Path(path) if path is not None else _default_path()
+    root = resolve(path)
     loader = _Loader(root)
     kb = loader.run()
     if loader.problems or kb is None:
@@ -53,12 +53,6 @@ def load(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
     if problems:
         raise KnowledgeError(problems)
     return replace(kb, content_hash=_digest(loader.texts))
-
-
-def _default_path() -> Path:
-    # Installed as a wheel, the knowledge base travels inside the package (see pyproject.toml).
-    packaged = Path(__file__).resolve().parents[1] / "_data"
-    return packaged if packaged.is_dir() else DEFAULT_PATH
 
 
 class _Loader(Builder):
