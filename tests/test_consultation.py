@@ -253,3 +253,21 @@ def test_texts_say_whom_they_mean_once_known() -> None:
         shown = [x.text for x in sections(c.result(), "zh", c.kb.replies)]
         assert not any("或您要查的家人" in t for t in shown)
     assert "或您要查的家人" in Consultation().next_question().text.zh  # not known yet: still hedged
+
+
+def test_every_hedged_text_is_said_plainly_in_both_languages(kb: KnowledgeBase) -> None:
+    """Every question and cause text that hedges "you (or the relative)" loses the hedge, in zh and en, once whose
+    account it is is known, and the English verb agrees with the relative ("Has your relative", "Your relative is")."""
+    hedges = ("或您要查的家人", "(or the relative", "(or your relative")
+    texts = [f.question for f in kb.facts.values() if f.question is not None]
+    texts += [c.explanation for c in kb.causes.values()]
+    hedged = [t for t in texts if any(h in t.zh or h in t.en for h in hedges)]
+    assert len(hedged) >= 10  # the knowledge base does hedge, so this test checks something
+    for whose in ("self", "family_member"):
+        for text in hedged:
+            said = kb.replies.personal(text, whose)
+            assert not any(h in said.zh or h in said.en for h in hedges), (whose, said.en)
+    retired = kb.replies.personal(kb.facts["retired"].question, "family_member")
+    assert retired.en.startswith("Has your relative") and retired.zh.startswith("您家人")
+    resident = kb.replies.personal(kb.causes["resident_insurance_no_account"].explanation, "family_member")
+    assert resident.en.startswith("Your relative is on")
