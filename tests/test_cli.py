@@ -152,6 +152,24 @@ class TestScripted:
         assert "Which medical insurance" in out or "insurance" in out
         assert "Resident medical insurance has no personal account" in out
 
+    def test_at_the_cap_says_what_is_left_open(self) -> None:
+        """Someone who answers 不知道 to everything reaches the cap and is told which questions would settle it
+        (the most useful ones, insurance type first), not only that no cause was found."""
+        console, buf = _console()
+        read = _words(buf, {})
+        assert main([], read=read, console=console) == 0
+        out = buf.getvalue()
+        assert "问题 10" in out and "问题 11" not in out
+        assert "问题已经问得够多了" in out
+        tail = out[out.index("下面这些还没弄清") :]
+        assert "参加的是哪种医保" in tail.split("╭")[0]
+
+    def test_a_settled_consultation_lists_nothing_left_open(self) -> None:
+        console, buf = _console()
+        read = _persona(buf, {"insurance_type": "resident", "symptom": "always_zero"})
+        assert main([], read=read, console=console) == 0
+        assert "还没弄清" not in buf.getvalue()
+
     def test_eof_shows_result_so_far(self) -> None:
         """End of input stops the questions and shows the result from the answers so far."""
         console, buf = _console()

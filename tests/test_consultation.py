@@ -271,3 +271,17 @@ def test_every_hedged_text_is_said_plainly_in_both_languages(kb: KnowledgeBase) 
     assert retired.en.startswith("Has your relative") and retired.zh.startswith("您家人")
     resident = kb.replies.personal(kb.causes["resident_insurance_no_account"].explanation, "family_member")
     assert resident.en.startswith("Your relative is on")
+
+
+def test_left_open_names_what_would_settle_a_capped_consultation() -> None:
+    """At the cap after only 不知道, the questions left open are the ones worth finding out, 不知道 ones included;
+    an answered fact is never among them."""
+    c = Consultation()
+    while (q := c.next_question()) is not None:
+        c.answer(q.id, None)
+    assert c.stop_reason == "cap"
+    left = [q.id for q in c.left_open]
+    assert 1 <= len(left) <= 3 and "insurance_type" in left
+    c2 = Consultation()
+    c2.answer("insurance_type", "employee")
+    assert "insurance_type" not in [q.id for q in c2.left_open]

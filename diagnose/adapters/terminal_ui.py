@@ -71,6 +71,10 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
         s["stop_cap"] if reason == "cap" else s["stop_no_evidence"] if reason == "no_evidence" else s["no_questions"],
         style="dim",
     )
+    left_open = consultation.left_open if reason == "cap" else ()
+    if left_open:  # what would settle it: the questions still worth finding out
+        console.print(s["left_open"])
+        console.print(_items([("  •", _txt(q.text, lang), "") for q in left_open]))
 
 
 # Rich breaks lines only at spaces, so a space inside Chinese text ("国家医保服务平台 App 查…") pushes the whole

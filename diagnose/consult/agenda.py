@@ -75,6 +75,13 @@ class Agenda:
                 return Step(fact_id, "deferred"), "deferred"
         return None, "settled" if main else "no_evidence"
 
+    def left_open(self, answers: Mapping[str, str | None], limit: int) -> list[str]:
+        """The questions not yet answered whose answer would still teach most, most useful first (at most
+        `limit`, each worth at least `min_value`): what would settle a consultation that ended at the cap."""
+        known = {k: v for k, v in answers.items() if v is not None}
+        scored = self._values(answers, known, ())
+        return [fact_id for value, _, fact_id in scored[:limit] if value >= self.kb.scale.min_value]
+
     def _settled(
         self, answers: Mapping[str, str | None], main: Sequence[CauseScore], scored: Sequence[tuple[float, int, str]]
     ) -> bool:

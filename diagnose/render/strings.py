@@ -38,6 +38,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_questions": "根据您的回答，不需要再问了。",
         "stop_cap": "问题已经问得够多了，下面先根据您已有的回答给出结果；还不清楚的地方，可以按建议去核实。",
         "stop_no_evidence": "根据目前的回答还找不到明确的原因，下面是建议的下一步。",
+        "left_open": "下面这些还没弄清，查清以后结果会更准：",
         "deferred": "好的，您先去查，最后再回到这个问题。",
         "for": "支持",
         "against": "不支持",
@@ -100,6 +101,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "check the rest."
         ),
         "stop_no_evidence": "Your answers do not point to a clear cause yet; here is what to do next.",
+        "left_open": "Still unclear; finding these out would make the result surer:",
         "deferred": "Fine: look it up, and we will come back to this question at the end.",
         "for": "for",
         "against": "against",
