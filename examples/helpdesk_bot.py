@@ -3,25 +3,45 @@
 The bot keeps no Python objects between turns, only the consultation's JSON state, the way a stateless chat
 server would store it per user. Type 重新开始 (or "restart") to start over.
 
+The first message is read for the facts it states (`Consultation.from_text`). What was read with confidence is
+shown back once ("您提到…"), numbered; replying "改2" takes item 2 back (`Consultation.forget`), so it is asked
+instead. What was read with too little confidence is not used: its question offers it as the default.
+
     python examples/helpdesk_bot.py
 """
 
 from __future__ import annotations
 
+import re
 import sys
 
 import diagnose
 from diagnose.render.sections import sections
 
 RESTART = {"重新开始", "restart", "从头开始"}
+CORRECT = re.compile(r"^\s*(?:改|不对)\s*(\d+)\s*$")
 
 
 def ask(question: diagnose.Question) -> str:
-    """The question with numbered choices."""
+    """The question with numbered choices; a value the first message suggested is marked as the likely one."""
     lines = [question.text.zh]
-    lines += [f"{i}. {choice.label.zh}" for i, choice in enumerate(question.choices, 1)]
+    for i, choice in enumerate(question.choices, 1):
+        guess = "（您前面提到的可能是这个）" if choice.id == question.default else ""
+        lines.append(f"{i}. {choice.label.zh}{guess}")
     lines.append("0. 不知道")
     return "\n".join(lines)
+
+
+def understood(consultation: diagnose.Consultation) -> str:
+    """What the first message was read to say, numbered, with how to take an item back (shown once)."""
+    facts = consultation.kb.facts
+    items = [
+        f"{i}. {facts[f].label.zh}：{facts[f].value(v).label.zh}（“{words}”）"
+        for i, (f, v, words) in enumerate(consultation.mentioned, 1)
+    ]
+    if not items:
+        return ""
+    return "您提到：\n" + "\n".join(items) + "\n哪条不对，回复“改”加编号（如“改1”）。\n"
 
 
 def conclude(result: diagnose.Diagnosis, kb: diagnose.KnowledgeBase) -> str:
@@ -46,16 +66,24 @@ def turn(state: str | None, message: str) -> tuple[str | None, str]:
     restart = message.strip().lower() in RESTART
     if state is None or restart:
         consultation = diagnose.Consultation() if restart else diagnose.Consultation.from_text(message)
-        facts = consultation.kb.facts
-        understood = [
-            f"{facts[f].label.zh}：{facts[f].value(consultation.answers[f]).label.zh}" for f in consultation.prefilled
-        ]
-        prefix = ("我了解到：" + "；".join(understood) + "\n") if understood else ""
+        prefix = understood(consultation)
     else:
         try:
             consultation = diagnose.Consultation.from_json(state)
         except diagnose.StateError:
             return None, "会话已过期，请重新描述您的情况。"
+        correct = CORRECT.match(message)
+        mentioned = consultation.mentioned
+        if correct and 1 <= int(correct.group(1)) <= len(mentioned):
+            fact = mentioned[int(correct.group(1)) - 1][0]
+            consultation.forget(fact)
+            prefix = f"好的，“{consultation.kb.facts[fact].label.zh}”这一条不算了。\n"
+            question = consultation.next_question()
+            if question is None:
+                return None, prefix + conclude(consultation.result(), consultation.kb)
+            return consultation.to_json(), prefix + ask(question)
+        if consultation.next_question() is None:  # that chat had ended: this message starts a new one
+            return turn(None, message)
         reply = consultation.answer_text(message)
         prefix = "好的，您先去查，最后再回到这个问题。\n" if reply.kind == "later" else ""
         if reply.kind == "choose":
@@ -63,8 +91,10 @@ def turn(state: str | None, message: str) -> tuple[str | None, str]:
             options = "\n".join(f"{question.allowed.index(v) + 1}. {question.value(v).label.zh}" for v in reply.choices)
             return consultation.to_json(), f"没太明白，请回复编号：\n{options}\n0. 不知道"
     question = consultation.next_question()
-    if question is None:
-        return None, prefix + conclude(consultation.result(), consultation.kb)
+    if question is None:  # kept while a prefilled answer can still be taken back ("改1")
+        return (consultation.to_json() if consultation.mentioned else None), prefix + conclude(
+            consultation.result(), consultation.kb
+        )
     return consultation.to_json(), prefix + ask(question)
 
 

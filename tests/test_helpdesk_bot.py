@@ -39,12 +39,12 @@ def _turns(first: str, words: dict[str, str], extra: tuple[str, ...] = ()) -> li
     replies = [reply]
     pending = list(extra)
     for _ in range(15):
-        if state is None:
+        if state is None or "【" in reply:  # over, or concluded (the state stays while "改N" may take an item back)
             break
         text = pending.pop(0) if pending else next((w for k, w in words.items() if k in reply), "不知道")
         state, reply = bot.turn(state, text)
         replies.append(reply)
-    assert state is None, replies[-1]
+    assert "【" in replies[-1], replies[-1]
     return replies
 
 
@@ -65,3 +65,27 @@ def test_restart() -> None:
     """重新开始 starts a new conversation."""
     replies = _chat("我的医保余额一直是0", "重新开始")
     assert "我了解到" not in replies[2]
+
+
+def test_what_was_read_is_shown_once_and_can_be_taken_back() -> None:
+    """The first message's facts are shown back once, numbered; "改1" takes the first back and it is asked; a
+    message after the result starts a new chat."""
+    state, reply = _bot().turn(None, "我在老家交的新农合，支付宝里医保余额是0")
+    assert reply.startswith("您提到：\n1. 医保类型：城乡居民医保") and "改1" in reply
+    assert "城乡居民医保不设个人账户" in reply and state is not None
+    state, reply = _bot().turn(state, "改1")
+    assert "“医保类型”这一条不算了" in reply and reply.rstrip().endswith("0. 不知道")
+    assert "参加的是哪种医保" in reply
+    state, reply = _bot().turn(state, "单位交的")
+    assert state is not None and "您提到" not in reply
+    _, again = _bot().turn(_bot().turn(None, "我在老家交的新农合，余额一直是0")[0], "我妈的卡是0")
+    assert again.startswith("您提到：\n1. 查的是谁的账户：家人的")  # a new chat, read as a first message
+    assert "您家人参加的是哪种医保？" in again
+
+
+def _bot():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("helpdesk_bot", BOT)
+    assert spec is not None and spec.loader is not None
+    bot = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bot)
+    return bot
