@@ -45,6 +45,9 @@ def _turn(data: dict[str, Any]) -> None:
     if data["should_stop"]:
         assert data["question"] is None and data["stop_reason"] in ("settled", "no_evidence", "cap")
         _valid("diagnosis", data["diagnosis"])
+        for question in data["left_open"]:
+            _valid("question", question)
+        assert data["stop_reason"] == "cap" or data["left_open"] == []
     else:
         _valid("question", data["question"])
         assert data["stop_reason"] is None and data["diagnosis"] is None
@@ -74,6 +77,17 @@ def test_a_whole_consultation(base: str) -> None:
     assert data["diagnosis"] == expected
     status, result = call("POST", base + "/v1/consultations/result", {"state": json.dumps(data["state"])})
     assert status == 200 and result == expected
+
+
+def test_at_the_cap_the_questions_left_open_come_back(base: str) -> None:
+    """Someone who answers 不知道 to everything is stopped at the cap and told what would settle it."""
+    status, data = call("POST", base + "/v1/consultations", {})
+    while status == 200 and not data["should_stop"]:
+        body = {"state": data["state"], "fact": data["question"]["id"], "value": None}
+        status, data = call("POST", base + "/v1/consultations/answer", body)
+        _turn(data)
+    assert status == 200 and data["stop_reason"] == "cap"
+    assert "insurance_type" in [q["id"] for q in data["left_open"]]
 
 
 def test_free_text_answers(base: str) -> None:

@@ -57,7 +57,7 @@ _ERRORS = {
 
 _TURN = {
     "type": "object",
-    "required": ["state", "question", "should_stop", "stop_reason", "diagnosis"],
+    "required": ["state", "question", "should_stop", "stop_reason", "diagnosis", "left_open"],
     "properties": {
         "state": _ref("state"),
         "extracted": {"type": "object", "additionalProperties": {"type": ["string", "null"]}},
@@ -89,6 +89,12 @@ _TURN = {
         "should_stop": {"type": "boolean"},
         "stop_reason": {"enum": ["settled", "no_evidence", "cap", None]},
         "diagnosis": {"anyOf": [_ref("diagnosis"), {"type": "null"}], "description": "Set when should_stop."},
+        "left_open": {
+            "type": "array",
+            "items": _ref("question"),
+            "description": "When it stopped at the question cap: the (at most 3) questions still worth finding out, "
+            "most useful first, to tell the person what would settle it. Empty otherwise.",
+        },
     },
 }
 

@@ -129,6 +129,7 @@ def _step(c: Consultation, extra: dict[str, Any] | None = None) -> dict[str, Any
         "should_stop": question is None,
         "stop_reason": c.stop_reason if question is None else None,
         "diagnosis": c.result().to_dict() if question is None else None,
+        "left_open": [q.to_dict() for q in c.left_open] if question is None and c.stop_reason == "cap" else [],
     }
 
 
@@ -153,6 +154,7 @@ def _answer(c: Consultation, data: dict[str, Any]) -> dict[str, Any]:
                 "should_stop": False,
                 "stop_reason": None,
                 "diagnosis": None,
+                "left_open": [],
             }
         return _step(c, {"reply": {**read, "choices": []}})
     if "fact" not in data or "value" not in data:
