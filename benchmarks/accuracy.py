@@ -1,6 +1,6 @@
 """How often the one-shot diagnosis names the right cause, on the story cases and on the rule examples.
 
-    .venv/bin/python benchmarks/accuracy.py [--kb KNOWLEDGE_DIR] [--stories FILE] [--verbose]
+    .venv/bin/python benchmarks/accuracy.py [--kb KNOWLEDGE_DIR] [--stories FILE] [--verbose] [--consult | --from-text]
 
 Story cases (knowledge/stories.toml) are people in their own words with only the facts their story states,
 and the causes domain.md gives for them, written by hand before any weight was set. Rule examples are the
@@ -51,7 +51,10 @@ def rule_examples(kb: Any) -> list[dict[str, Any]]:
                 expect = list(dict.fromkeys(([ex.top] if ex.top else []) + list(ex.expect)))
             else:  # the older model: {cause: status}
                 expect = list(ex.expect)
-            out.append({"name": ex.name, "facts": dict(ex.facts), "expect": expect})
+            case = {"name": ex.name, "facts": dict(ex.facts), "expect": expect}
+            if getattr(ex, "story", None):
+                case["text"] = ex.story
+            out.append(case)
     return out
 
 
@@ -105,9 +108,13 @@ def measure(diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False) 
     }
 
 
-def consult(diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False) -> dict[str, float]:
+def consult(
+    diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False, from_text: bool = False
+) -> dict[str, float]:
     """Run a consultation per case: a simulated person answers from the case's facts and says 不知道 to the
-    rest. Returns top-1/top-3 of the final result and the questions asked."""
+    rest. With `from_text`, the consultation starts from the case's own words as a bot's first message
+    (`Consultation.from_text`; the facts read from it stand as answered, right or wrong, and are not counted as
+    questions); cases without a text start empty. Returns top-1/top-3 of the final result and the questions asked."""
     from diagnose.consult.session import Consultation
 
     kb = diagnoser.kb
@@ -117,7 +124,8 @@ def consult(diagnoser: Any, cases: list[dict[str, Any]], verbose: bool = False) 
     reasons: dict[str, int] = {}
     for case in cases:
         facts = _usable(kb, case["facts"])
-        c = Consultation(diagnoser)
+        text = case.get("text") if from_text else None
+        c = Consultation.from_text(text, diagnoser) if text else Consultation(diagnoser)
         n = 0
         while (q := c.next_question()) is not None:
             c.answer(q.id, facts.get(q.id))
@@ -161,6 +169,9 @@ def main() -> None:
     parser.add_argument("--stories", default=str(ROOT / "knowledge" / "stories.toml"))
     parser.add_argument("--verbose", action="store_true", help="list every case that misses")
     parser.add_argument("--consult", action="store_true", help="also run a consultation per case (slower)")
+    parser.add_argument(
+        "--from-text", action="store_true", help="start each consultation from the story's text (implies --consult)"
+    )
     args = parser.parse_args()
     kb = diagnose.load_knowledge(args.kb)
     diagnoser = diagnose.Diagnoser(kb)
@@ -168,8 +179,8 @@ def main() -> None:
     for name, cases in (("stories", load_stories(Path(args.stories))), ("rule examples", rule_examples(kb))):
         figures = measure(diagnoser, cases, args.verbose)
         print(report(name, figures))
-        if args.consult:
-            f = consult(diagnoser, cases, args.verbose)
+        if args.consult or args.from_text:
+            f = consult(diagnoser, cases, args.verbose, args.from_text)
             print(
                 f"  after a consultation: top-1 {f['top1']:.1%}, top-3 {f['top3']:.1%}; questions median "
                 f"{f['median']:.0f}, p90 {f['p90']:.0f}, max {f['max']:.0f}; answered 不知道 {f['unknown']:.0%}; "

@@ -16,9 +16,12 @@ _KB = diagnose.load_knowledge()
 EXAMPLES = [ex for cause in _KB.causes.values() for ex in cause.examples]
 
 
-def consult(persona: Mapping[str, str]) -> tuple[list[str], Consultation]:
-    """Answer every question the way `persona` would (不知道 for anything it does not say)."""
+def consult(persona: Mapping[str, str], told: Mapping[str, str] | None = None) -> tuple[list[str], Consultation]:
+    """Answer every question the way `persona` would (不知道 for anything it does not say), after the facts
+    `told` in a first message."""
     c = Consultation()
+    for fact_id, value in (told or {}).items():
+        c.answer(fact_id, value)
     asked: list[str] = []
     while (q := c.next_question()) is not None:
         assert q.id not in asked, f"{q.id} asked twice"
@@ -49,6 +52,36 @@ class TestScenarios:
         # the bank reading settles it; own spending is the second look domain.md pairs with it (C15, §6.1 #6)
         assert set(asked) <= {"insurance_type", "query_channel", "symptom", "own_spending"}
         assert c.result().causes[0].id == "queried_financial_account"
+
+    def test_a_scam_message_with_an_official_zero_looks_for_a_real_cause(self) -> None:
+        """§6.1 #12: a scam text alone cannot explain a 0 seen in the 国家医保服务平台, so after the scam is found
+        the consultation still asks about contributions and names the lapse too."""
+        asked, c = consult(
+            {"insurance_type": "employee", "contribution_status": "stopped"},
+            told={"external_claim": "sms_or_call", "query_channel": "nhsa_app"},
+        )
+        assert "contribution_status" in asked
+        ids = [x.id for x in c.result().causes]
+        assert {"scam_or_rumor", "contributions_lapsed"} <= set(ids)
+
+    def test_a_scam_message_alone_with_a_bank_reading_needs_no_search(self) -> None:
+        """The same text with a 0 read at an ATM is explained by the 金融账户 (C15): no hunt for a real cause."""
+        asked, _ = consult({"external_claim": "sms_or_call", "query_channel": "bank", "insurance_type": "employee"})
+        assert "contribution_status" not in asked
+
+    def test_a_resident_whose_balance_ran_down_is_asked_about_an_old_employee_account(self) -> None:
+        """A resident (C1) whose 0 was not always 0 may still hold an old 职工医保 balance (§6
+        prior_employee_account): the symptom is asked, then the old account, and the spending is named."""
+        asked, c = consult(
+            {
+                "insurance_type": "resident",
+                "symptom": "went_to_zero",
+                "prior_employee_account": "yes",
+                "own_spending": "yes",
+            }
+        )
+        assert asked.index("symptom") < asked.index("prior_employee_account")
+        assert "funds_used_up" in [x.id for x in c.result().causes]
 
     def test_delivery_rider_on_cheapest_tier(self) -> None:
         """A flexible worker on the pool-only tier is told the tier builds no account."""
@@ -235,6 +268,8 @@ class TestStopping:
         c.answer("insurance_type", "resident")
         c.answer("viewing_whose", "self")
         c.answer("external_claim", "none")
+        assert not c.should_stop  # a resident's symptom decides whether a second cause is possible
+        c.answer("symptom", "always_zero")
         assert c.should_stop and c.stop_reason == "settled"
         assert c.next_question() is None
 

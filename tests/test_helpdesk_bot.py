@@ -72,7 +72,9 @@ def test_what_was_read_is_shown_once_and_can_be_taken_back() -> None:
     message after the result starts a new chat."""
     state, reply = _bot().turn(None, "我在老家交的新农合，支付宝里医保余额是0")
     assert reply.startswith("您提到：\n1. 医保类型：城乡居民医保") and "改1" in reply
-    assert "城乡居民医保不设个人账户" in reply and state is not None
+    assert "一直是0" in reply  # a resident is asked whether it was always 0 (a second cause is possible if not)
+    state, reply = _bot().turn(state, "一直是0")
+    assert "城乡居民医保不设个人账户" in reply and "您提到" not in reply and state is not None
     state, reply = _bot().turn(state, "改1")
     assert "“医保类型”这一条不算了" in reply and reply.rstrip().endswith("0. 不知道")
     assert "参加的是哪种医保" in reply
