@@ -13,7 +13,6 @@ Every error formats itself into one clear sentence and carries its context as at
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -46,6 +45,8 @@ def nearest(word: str, candidates: Iterable[str]) -> str | None:
     """Return the candidate closest to `word`, or None when nothing is close."""
     if len(word) > QUOTE_MAX:  # nothing that long is close to an id, and difflib is quadratic
         return None
+    import difflib  # only when a suggestion is needed
+
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -450,3 +450,46 @@ def test_sources_command_shows_both_audiences(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert "citizens:" in out and "seed000" in out
     assert main(["sources", "no_such_cause"]) == 2
+
+
+class TestEngineAndStartUp:
+    """The CLI diagnoses with the compiled back-end by default (issue 15), and its light paths stay light."""
+
+    CLI: ClassVar[list[str]] = ["--set", "insurance_type=employee", "--set", "query_channel=bank", "--json"]
+
+    def _modules(self, code: str) -> list[str]:
+        import subprocess
+
+        probe = (
+            f"{code}; import json, sys; print(json.dumps(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('experta', 'rich', 'jsonschema', 'starlette') or m == 'diagnose.api')), file=sys.__stdout__)"
+        )
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+        return list(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    def test_both_engines_give_the_same_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--engine experta and the default give the same diagnosis."""
+        assert main(self.CLI) == 0
+        default = json.loads(capsys.readouterr().out)
+        assert main([*self.CLI, "--engine", "experta"]) == 0
+        assert json.loads(capsys.readouterr().out) == default
+        assert default["causes"][0]["id"] == "queried_financial_account"
+
+    def test_an_unknown_engine_is_a_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A bad --engine names the allowed values, exits 2 and shows no traceback."""
+        assert main([*self.CLI, "--engine", "rete"]) == 2
+        err = capsys.readouterr().err
+        assert "--engine" in err and "compiled" in err and "experta" in err and "Traceback" not in err
+
+    def test_json_path_imports_neither_experta_nor_rich(self) -> None:
+        """A --set ... --json run loads no engine library, no terminal UI and no validator."""
+        code = (
+            "import io, contextlib; from diagnose.adapters.cli import main; "
+            f"contextlib.redirect_stdout(io.StringIO()).__enter__(); main({self.CLI!r})"
+        )
+        assert self._modules(code) == ["diagnose.api"]
+
+    def test_import_diagnose_loads_the_library_on_first_use(self) -> None:
+        """`import diagnose` alone imports none of the library modules; the first public name loads them."""
+        assert self._modules("import diagnose") == []
+        assert self._modules("import diagnose; diagnose.Consultation") == ["diagnose.api"]

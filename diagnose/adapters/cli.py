@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the diagnosis as JSON (needs --answers or --set)")
     p.add_argument("--save", metavar="FILE.md", help="write a transcript (questions, answers, result) as Markdown")
+    p.add_argument(
+        "--engine",
+        choices=("compiled", "experta"),
+        default="compiled",
+        help="back-end: the rules compiled to plain Python (default, fastest start) or the experta "
+        "forward-chaining engine; both give the same diagnosis",
+    )
     commands = p.add_subparsers(dest="command", metavar="{check,sources,schema,serve}")
     check = commands.add_parser("check", help="lint a knowledge directory", description="Lint a knowledge directory.")
     check.add_argument("path", nargs="?", help="knowledge directory (default: the shipped one)")
@@ -207,7 +214,7 @@ def _start(args: argparse.Namespace) -> Consultation:
     from diagnose.api import default_diagnoser
     from diagnose.consult.session import Consultation
 
-    consultation = Consultation(default_diagnoser())
+    consultation = Consultation(default_diagnoser(args.engine))
     answers, typed = read_answers(args.answers, args.set)
     for fact, value in answers.items():
         if fact in typed:

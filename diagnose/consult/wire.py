@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from diagnose.errors import InputError, StateError, quote
@@ -32,6 +31,8 @@ def schema(name: str) -> dict[str, Any]:
     """
     if name not in NAMES:
         raise ValueError(f"unknown schema {quote(name)}; known: {', '.join(NAMES)}")
+    from importlib import resources  # only when a schema is asked for: it costs ~5 ms to import
+
     text = resources.files("diagnose.schemas").joinpath(f"{name}.json").read_text(encoding="utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
