@@ -22,8 +22,8 @@ __all__ = ["Found", "Reader", "Reading", "state_suggested"]
 _PUNCT = re.compile(r"[，。；！？,;!?\n]|\.(?!\d)")
 _MAX_TEXT = 2000
 _MASK = "＊＊＊"
-_OBJECT_MARKS = ("给", "把", "跟", "和")
-"""A person right after one of these is an object (给家里人, 把奶奶), not whom the clause is about."""
+_GIVER_VALUES = ("authorized", "paid_family_premium", "quota_reserved")
+"""family_sharing values that make their person the giver (domain.md §6); `receiver` is the other side."""
 _SYMPTOM_ORDER = (
     "zero_in_one_channel",
     "dropped_suddenly",
@@ -75,7 +75,9 @@ class _Clause:
     named: bool
     zero: bool
     money: bool
-    hits: list[tuple[str, str, str]]  # (fact, value, matched text)
+    hits: list[tuple[str, str, str, bool]]  # (fact, value, matched text, told as the past)
+    to: str | None = None  # the person after 给 (给我 / 给我妈): whom the clause's giving is for
+    also_zero: bool = False  # 也是0: a second place showed 0
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -101,9 +103,22 @@ class Reader:
         self._money = re.compile("|".join(cfg["money"]), re.I)
         self._elsewhere = _alternation(list(cfg.get("elsewhere", ())) or ["\x00"])
         self._reply_only = set(cfg.get("reply_only", ()))
+        self._object_marks = tuple(cfg.get("object_marks", ()))
+        self._shared = set(cfg.get("shared", ()))
+        self._seen_only = set(cfg.get("seen_only", ()))
+        self._guess = _regex(cfg.get("guess", ()))
+        self._also_zero = _regex(cfg.get("also_zero", ()))
+        past = cfg.get("past", {})
+        self._past = _regex(past.get("markers", ()))
+        self._past_facts = set(past.get("facts", ()))
+        self._past_implies = {k: v.partition(".")[::2] for k, v in past.get("implies", {}).items()}
+        self._prefer: dict[str, list[str]] = {k: list(v) for k, v in cfg.get("prefer", {}).items()}
+        self._recast = [
+            (re.compile(r["when"], re.I), r["fact"], set(r["from"]), r["to"]) for r in cfg.get("recast", ())
+        ]
         self._masks = [re.compile(m["pattern"]) for m in cfg.get("mask", ())]
         self._contrast = [
-            (re.compile(r["before"], re.I), re.compile(r["after"], re.I), dict(r["sets"]))
+            (re.compile(r["before"], re.I), re.compile(r["after"], re.I), dict(r["sets"]), bool(r.get("wins")))
             for r in cfg.get("contrast", ())
         ]
 
@@ -155,11 +170,44 @@ class Reader:
             topic, last_other, topic_other = self._topic(part_text, last_other, topic_other)
             named = topic is not None
             person = topic if named else person
-            hits = [(f, v, part_text[s:e]) for s, e, f, v in self._scan(part_text)]
+            hits = self._hits(part_text)
             zero = bool(self._zero.search(part_text))
             money = bool(self._money.search(part_text)) and not zero
-            out.append(_Clause(a + lead, part_text, person, named, zero, money, hits))
+            clause = _Clause(a + lead, part_text, person, named, zero, money, hits)
+            clause.to = self._object(part_text, topic_other or last_other)
+            clause.also_zero = zero and self._also_zero.search(part_text) is not None
+            out.append(clause)
         return out
+
+    def _hits(self, text: str) -> list[tuple[str, str, str, bool]]:
+        """The clause's phrase matches, without those after a guess (是不是…, 怕…), recast (突然…没了) and
+        marked when they follow a past marker (以前…)."""
+        guess = self._guess.search(text)
+        cut = guess.start() if guess else len(text)
+        past = self._past.search(text)
+        hits = []
+        for start, end, fact, value in self._scan(text):
+            if end <= cut:
+                for when, r_fact, r_from, r_to in self._recast:
+                    if fact == r_fact and value in r_from and when.search(text):
+                        value = r_to
+                hits.append((fact, value, text[start:end], past is not None and past.start() < start))
+        return hits
+
+    def _object(self, part: str, other: str | None) -> str | None:
+        """Whom 给 in the clause is for: "self" (给我), an other's word (给我妈), the last other (给她)."""
+        for mark in re.finditer("给", part):
+            rest = part[mark.end() :]
+            owner = self._self.match(rest)  # 给我外公: 我 owns the person named next
+            named = self._other.match(rest) or (self._other.match(rest[owner.end() :]) if owner else None)
+            if named:
+                return named.group().lower()
+            if owner:
+                return "self"
+            pronoun = self._pronoun.match(rest)
+            if pronoun and other is not None:
+                return other
+        return None
 
     def _topic(
         self, part: str, last_other: str | None, topic_other: str | None
@@ -179,7 +227,7 @@ class Reader:
             if (topic_other or last_other) is not None and part[m.end() : m.end() + 1] != "们":
                 people.append((m.start(), str(topic_other or last_other)))
         people.sort()
-        topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in _OBJECT_MARKS]
+        topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in self._object_marks]
         topic = topics[0][1] if topics and topics[0][0] <= reach else None
         if topic not in (None, "self"):
             topic_other = topic
@@ -191,8 +239,11 @@ class Reader:
     def _subject(self, clauses: list[_Clause]) -> str | None:
         """Whose balance is in question: the person of the first clause about an account that is 0 or short."""
         for c in clauses:
-            symptom = any(f == "symptom" for f, _, _ in c.hits)
+            symptom = any(h[0] == "symptom" for h in c.hits)
             if (c.zero or symptom) and c.person is not None:
+                return c.person
+        for c in clauses:  # 我的医保卡余额少了: a named person's account, when no 0 or symptom is read
+            if c.named and self._account.search(c.text):
                 return c.person
         first = next((c.person for c in clauses if c.person is not None), None)
         return first
@@ -201,33 +252,61 @@ class Reader:
 
     def _facts(self, clauses: list[_Clause], subject: str | None) -> list[Found]:
         claims: dict[str, dict[str, Found]] = {}
+        past: dict[str, dict[str, Found]] = {}  # facts told as the past (以前在单位交职工医保)
 
-        def claim(fact: str, value: str, span: str, conf: float) -> None:
-            old = claims.setdefault(fact, {}).get(value)
+        def claim(fact: str, value: str, span: str, conf: float, into: dict[str, dict[str, Found]] = claims) -> None:
+            old = into.setdefault(fact, {}).get(value)
             if old is None or old.confidence < conf:
-                claims[fact][value] = Found(fact, value, span, conf)
+                into[fact][value] = Found(fact, value, span, conf)
 
         for c in clauses:
             about_subject = c.person == subject or c.person is None
             conf = self.conf["direct"] if c.named else self.conf["carried" if c.person else "unnamed"]
-            for fact, value, _ in c.hits:
+            for fact, value, _, told_past in c.hits:
                 if fact == "query_channel" or f"{fact}.{value}" in self._reply_only:
                     continue
-                if about_subject:
-                    if fact == "family_sharing" and c.person is None and subject not in (None, "self"):
-                        continue
-                    claim(fact, value, c.text, conf)
-                elif fact == "insurance_type" and value in ("employee", "flexible_employee"):
-                    claim("relative_with_employee_insurance", "yes", c.text, conf)
-                elif fact == "family_sharing" and value in ("authorized", "paid_family_premium"):
-                    claim("family_sharing", "receiver", c.text, conf)
-                    claim("relative_with_employee_insurance", "yes", c.text, conf)
+                if not about_subject:
+                    self._about_other(c, subject, fact, value, conf, claim)
+                elif fact == "family_sharing" and c.person is None and subject not in (None, "self"):
+                    continue
+                elif fact == "family_sharing" and value in _GIVER_VALUES and c.to is not None and c.to == subject:
+                    continue  # a giver giving to themselves: the clause's person is not the giver
+                elif fact == "family_sharing" and value == "receiver" and c.to not in (None, subject):
+                    claim(fact, "authorized", c.text, conf)  # 他用他的个人账户给我买药, about him: he gives
+                else:
+                    claim(fact, value, c.text, conf, past if told_past and fact in self._past_facts else claims)
+        for fact, values in past.items():  # the past yields to the present, and may say something itself
+            for f in values.values():
+                if not claims.get(fact) or f.value in claims[fact]:
+                    claim(fact, f.value, f.span, f.confidence)
+                elif implied := self._past_implies.get(f"{fact}.{f.value}"):
+                    claim(implied[0], implied[1], f.span, f.confidence)
         self._channel(clauses, claim)
         self._contrasts(clauses, subject, claims, claim)
+        return self._resolve(claims)
+
+    def _about_other(self, c: _Clause, subject: str | None, fact: str, value: str, conf: float, claim: Any) -> None:
+        """What a fact of someone else says about the subject: a relative's 职工医保, or 家庭共济 given to the
+        subject (给我 / 给我妈 when she is the subject), which makes the subject the receiver."""
+        if fact in self._shared:
+            claim(fact, value, c.text, conf)
+        elif fact == "insurance_type" and value in ("employee", "flexible_employee"):
+            claim("relative_with_employee_insurance", "yes", c.text, conf)
+        elif fact == "family_sharing" and value in (*_GIVER_VALUES, "receiver") and c.to in (subject, None):
+            if c.to is not None:
+                claim("family_sharing", "receiver", c.text, conf)
+            claim("relative_with_employee_insurance", "yes", c.text, conf)
+
+    def _resolve(self, claims: dict[str, dict[str, Found]]) -> list[Found]:
+        """One value per fact: the only one read, the preferred one (reader.toml `prefer`), or for symptoms the
+        more specific one as a guess; a fact with two values otherwise stays unknown."""
         out: list[Found] = []
         for fact, values in claims.items():
+            prefer = self._prefer.get(fact, [])
             if len(values) == 1:
                 out.append(next(iter(values.values())))
+            elif values and set(values) <= set(prefer):
+                out.append(values[next(v for v in prefer if v in values)])
             elif fact == "symptom":
                 best = min(values, key=lambda v: _SYMPTOM_ORDER.index(v) if v in _SYMPTOM_ORDER else 99)
                 f = values[best]
@@ -237,7 +316,7 @@ class Reader:
     def _contrasts(self, clauses: list[_Clause], subject: str | None, claims: dict[str, Any], claim: Any) -> None:
         """以前…现在: an earlier clause and a later one about the subject that together state a fact."""
         ours = [c for c in clauses if c.person in (subject, None)]
-        for before, after, sets in self._contrast:
+        for before, after, sets, wins in self._contrast:
             first = next((i for i, c in enumerate(ours) if before.search(c.text)), None)
             if first is None:
                 continue
@@ -245,24 +324,28 @@ class Reader:
             if later is None:
                 continue
             for fact, value in sets.items():
+                if wins:  # 前几天还有一千多，今天变成0: the contrast says more than the words of either clause
+                    claims.pop(fact, None)
                 if not claims.get(fact):
                     claim(fact, value, f"{ours[first].text}…{later.text}", self.conf["carried"])
 
     def _channel(self, clauses: list[_Clause], claim: Any) -> None:
         """Where the 0 was seen: a channel in a clause with a zero, told from one mentioned with money."""
-        channels = [(c, v) for c in clauses for f, v, _ in c.hits if f == "query_channel"]
+        channels = [(c, h[1]) for c in clauses for h in c.hits if h[0] == "query_channel"]
+        channels = [(c, v) for c, v in channels if v not in self._seen_only or c.zero or c.money]
         if not channels:
             return
         for c, n in itertools.pairwise(clauses):  # 用掌上12333查，那一栏是0: the 0 of the next clause
-            if not (c.zero or c.money) and n.zero and not any(f == "query_channel" for f, _, _ in n.hits):
-                c.zero = any(f == "query_channel" for f, _, _ in c.hits)
+            if not (c.zero or c.money) and n.zero and not any(h[0] == "query_channel" for h in n.hits):
+                c.zero = any(h[0] == "query_channel" for h in c.hits)
         zero = {v for c, v in channels if c.zero}
         told = any(c.money and self._elsewhere.search(c.text) for c in clauses)  # 药店说卡里有钱, 药店能刷
         elsewhere = {v for c, v in channels if c.money} | ({"money"} if told else set())
         if len(zero) == 1:
             value = next(iter(zero))
             span = next(c.text for c, v in channels if v == value and c.zero)
-            claim("query_channel", value, span, self.conf["direct"])
+            echoed = any(c.also_zero for c in clauses)  # 也是0: another place, maybe unnamed, showed 0 too
+            claim("query_channel", value, span, self.conf["resolved" if echoed else "direct"])
             if elsewhere - {value}:
                 claim("symptom", "zero_in_one_channel", span, self.conf["comparison"])
             return
@@ -270,7 +353,7 @@ class Reader:
         if len(plain) == 1 and not zero:  # named, but no 0 seen there: sure only if a symptom is read with it
             value = next(iter(plain))
             clause = next(c for c, v in channels if v == value)
-            seen = any(f == "symptom" for f, _, _ in clause.hits)
+            seen = any(h[0] == "symptom" for h in clause.hits)
             claim("query_channel", value, clause.text, self.conf["carried" if seen else "resolved"])
 
 
@@ -285,6 +368,11 @@ def state_suggested(kb: KnowledgeBase, items: object) -> dict[str, str]:
             raise StateError(f"suggested[{i}] must be a [fact, value] pair of an allowed value, each fact once")
         out[pair[0]] = pair[1]
     return out
+
+
+def _regex(patterns: Any) -> re.Pattern[str]:
+    """One regular expression for a list of them; one that never matches for an empty list."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.I)
 
 
 def _masked(m: re.Match[str]) -> str:
