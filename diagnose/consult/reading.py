@@ -75,8 +75,9 @@ class _Clause:
     named: bool
     zero: bool
     money: bool
-    hits: list[tuple[str, str, str, bool]]  # (fact, value, matched text, told as the past)
+    hits: list[tuple[str, str, str, bool, int]]  # (fact, value, matched text, told as the past, start)
     to: str | None = None  # the person after 给 (给我 / 给我妈): whom the clause's giving is for
+    given: tuple[tuple[str, str], ...] = ()  # facts after 给…, about `to` (给儿子交了居民医保)
     also_zero: bool = False  # 也是0: a second place showed 0
 
 
@@ -106,6 +107,9 @@ class Reader:
         self._object_marks = tuple(cfg.get("object_marks", ()))
         self._shared = set(cfg.get("shared", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
+        self._object_facts = set(cfg.get("object_facts", ()))
+        mine = "|".join(re.escape(w) for w in cfg["self"] if not w.isascii())
+        self._mine = re.compile(f"(?:{mine})(?:自己)?的?(?:{self._account.pattern})", re.I)
         self._guess = _regex(cfg.get("guess", ()))
         self._also_zero = _regex(cfg.get("also_zero", ()))
         past = cfg.get("past", {})
@@ -174,12 +178,14 @@ class Reader:
             zero = bool(self._zero.search(part_text))
             money = bool(self._money.search(part_text)) and not zero
             clause = _Clause(a + lead, part_text, person, named, zero, money, hits)
-            clause.to = self._object(part_text, topic_other or last_other)
+            clause.to, give_at = self._object(part_text, topic_other or last_other)
+            clause.given = tuple((h[0], h[1]) for h in hits if h[0] in self._object_facts and h[4] > give_at)
+            clause.hits = [h for h in hits if (h[0], h[1]) not in clause.given]
             clause.also_zero = zero and self._also_zero.search(part_text) is not None
             out.append(clause)
         return out
 
-    def _hits(self, text: str) -> list[tuple[str, str, str, bool]]:
+    def _hits(self, text: str) -> list[tuple[str, str, str, bool, int]]:
         """The clause's phrase matches, without those after a guess (是不是…, 怕…), recast (突然…没了) and
         marked when they follow a past marker (以前…)."""
         guess = self._guess.search(text)
@@ -191,23 +197,22 @@ class Reader:
                 for when, r_fact, r_from, r_to in self._recast:
                     if fact == r_fact and value in r_from and when.search(text):
                         value = r_to
-                hits.append((fact, value, text[start:end], past is not None and past.start() < start))
+                hits.append((fact, value, text[start:end], past is not None and past.start() < start, start))
         return hits
 
-    def _object(self, part: str, other: str | None) -> str | None:
-        """Whom 给 in the clause is for: "self" (给我), an other's word (给我妈), the last other (给她)."""
+    def _object(self, part: str, other: str | None) -> tuple[str | None, int]:
+        """Whom 给 in the clause is for: "self" (给我), an other's word (给我妈), the last other (给她); and
+        where that 给 stands (the clause's length when there is none)."""
         for mark in re.finditer("给", part):
             rest = part[mark.end() :]
             owner = self._self.match(rest)  # 给我外公: 我 owns the person named next
             named = self._other.match(rest) or (self._other.match(rest[owner.end() :]) if owner else None)
-            if named:
-                return named.group().lower()
-            if owner:
-                return "self"
             pronoun = self._pronoun.match(rest)
-            if pronoun and other is not None:
-                return other
-        return None
+            mine = owner is not None and rest[owner.end() : owner.end() + 1] != "的"  # 给我的同学: not 给我
+            who = named.group().lower() if named else "self" if mine else other if pronoun else None
+            if who is not None:
+                return who, mark.start()
+        return None, len(part)
 
     def _topic(
         self, part: str, last_other: str | None, topic_other: str | None
@@ -242,7 +247,9 @@ class Reader:
             symptom = any(h[0] == "symptom" for h in c.hits)
             if (c.zero or symptom) and c.person is not None:
                 return c.person
-        for c in clauses:  # 我的医保卡余额少了: a named person's account, when no 0 or symptom is read
+        for c in clauses:  # 我的医保卡余额少了 / 我妈经常用我的卡: whose account is named, when no 0 is read
+            if self._mine.search(c.text):
+                return "self"
             if c.named and self._account.search(c.text):
                 return c.person
         first = next((c.person for c in clauses if c.person is not None), None)
@@ -262,7 +269,12 @@ class Reader:
         for c in clauses:
             about_subject = c.person == subject or c.person is None
             conf = self.conf["direct"] if c.named else self.conf["carried" if c.person else "unnamed"]
-            for fact, value, _, told_past in c.hits:
+            for fact, value in c.given:  # 给儿子交了居民医保: the son's insurance
+                if c.to == (subject or "self"):  # nobody named: the writer, as everywhere
+                    claim(fact, value, c.text, conf)
+                else:
+                    self._about_other(c, subject, fact, value, conf, claim)
+            for fact, value, _, told_past, _ in c.hits:
                 if fact == "query_channel" or f"{fact}.{value}" in self._reply_only:
                     continue
                 if not about_subject:

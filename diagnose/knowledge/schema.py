@@ -286,6 +286,7 @@ READER = Table(
         "not_negations": ListOf(Str()),
         "shared": ListOf(Str(ident=True)),
         "seen_only": ListOf(Str(ident=True)),
+        "object_facts": ListOf(Str(ident=True)),
         "guess": ListOf(Regex()),
         "also_zero": ListOf(Regex()),
         "past": Table({"markers": ListOf(Regex(), min_len=1), "facts": ListOf(Str(ident=True)), "implies": MapOf(Str())}),
