@@ -249,6 +249,13 @@ class TestWhoseFact:
         facts = _facts("My mother is on resident insurance, and my balance suddenly dropped")
         assert "insurance_type" not in facts and facts["viewing_whose"] == "self"
 
+    def test_looking_on_someone_elses_behalf_is_about_their_account(self) -> None:
+        """我帮我爸…查了: the father's account, and the writer's 职工医保 only says a relative has one; helping
+        with the children (帮女儿带孩子) is not about her account."""
+        facts = _facts("我帮我爸在微信上查了，个人账户是0，我自己是职工医保")
+        assert facts["viewing_whose"] == "family_member" and "insurance_type" not in facts
+        assert _facts("我来北京帮女儿带孩子，这边药店说我的卡刷不了").get("viewing_whose") != "family_member"
+
     @pytest.mark.parametrize("text", ["我自己能用的余额只剩三百了", "我自己的账户里一分钱都没有"])
     def test_my_own_is_self(self, text: str) -> None:
         """我自己能用的 / 我自己的 name the writer's own account."""
@@ -263,10 +270,13 @@ class TestWordsThatStateNothing:
             ("南京的卡我不敢销，怕钱没了", "symptom"),
             ("是不是公司没给我交？个人账户是0", "contribution_status"),
             ("我想用个账给我儿子交居民医保，结果一看个人账户是0", "family_sharing"),
+            ("过了元旦一看账户是0，这是钱用光了吗", "symptom"),
+            ("群里有人转发说医保卡里的钱月底就清零了，是真的吗", "symptom"),
         ],
     )
     def test_a_guess_fear_or_plan_is_not_a_fact(self, text: str, fact: str) -> None:
-        """From 会不会 / 怕 / 是不是 / 想 to the end of the clause nothing is a fact."""
+        """From 会不会 / 怕 / 是不是 / 想 to the end of the clause, in a …吗 question and in what a rumour says,
+        nothing is a fact."""
         assert fact not in _facts(text)
 
     @pytest.mark.parametrize(
@@ -312,7 +322,9 @@ class TestTimeAndChannelWords:
         reading = diagnose.read_message("在支付宝上看是0，后来去医院问也是0")
         assert "query_channel" not in reading.confident() and reading.guesses()["query_channel"] == "wechat_alipay"
 
-    @pytest.mark.parametrize("text", ["我是自己交的职工医保，卡里没钱", "我是灵活就业交的职工医保，余额是0"])
+    @pytest.mark.parametrize(
+        "text", ["我是自己交的职工医保，卡里没钱", "我是灵活就业交的职工医保，余额是0", "我以个人身份参保的职工医保"]
+    )
     def test_employee_insurance_paid_oneself_is_flexible(self, text: str) -> None:
         """自己交的职工医保 / 灵活就业…职工医保: flexible employment."""
         assert _facts(text)["insurance_type"] == "flexible_employee"

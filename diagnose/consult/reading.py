@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from diagnose.errors import StateError
 from diagnose.knowledge.model import KnowledgeBase
 
-__all__ = ["Found", "Reader", "Reading", "state_suggested"]
+__all__ = ["Found", "Reader", "Reading"]
 
 _PUNCT = re.compile(r"[，。；！？,;!?\n]|\.(?!\d)")
 _MAX_TEXT = 2000
@@ -106,6 +105,9 @@ class Reader:
         self._reply_only = set(cfg.get("reply_only", ()))
         self._object_marks = tuple(cfg.get("object_marks", ()))
         self._shared = set(cfg.get("shared", ()))
+        self._behalf = tuple(cfg.get("behalf_marks", ()))
+        self._behalf_verbs = _regex(cfg.get("behalf_verbs", ()))
+        self._reports = set(cfg.get("reports", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
         mine = "|".join(re.escape(w) for w in cfg["self"] if not w.isascii())
@@ -192,8 +194,10 @@ class Reader:
         cut = guess.start() if guess else len(text)
         past = self._past.search(text)
         hits = []
-        for start, end, fact, value in self._scan(text):
-            if end <= cut:
+        found = self._scan(text)
+        said = min((s for s, _, f, _ in found if f in self._reports), default=len(text))  # 朋友圈说…清零了
+        for start, end, fact, value in found:
+            if end <= cut and (start <= said or fact in self._reports):
                 for when, r_fact, r_from, r_to in self._recast:
                     if fact == r_fact and value in r_from and when.search(text):
                         value = r_to
@@ -234,6 +238,9 @@ class Reader:
         people.sort()
         topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in self._object_marks]
         topic = topics[0][1] if topics and topics[0][0] <= reach else None
+        behalf = [p for p in people if 0 < p[0] <= reach + 2 and part[p[0] - 1] in self._behalf]
+        if behalf and topic in (None, "self") and self._behalf_verbs.search(part):  # 我帮她看了下: her account
+            topic = behalf[0][1]
         if topic not in (None, "self"):
             topic_other = topic
         for _, who in people:
@@ -367,19 +374,6 @@ class Reader:
             clause = next(c for c, v in channels if v == value)
             seen = any(h[0] == "symptom" for h in clause.hits)
             claim("query_channel", value, clause.text, self.conf["carried" if seen else "resolved"])
-
-
-def state_suggested(kb: KnowledgeBase, items: object) -> dict[str, str]:
-    """A state's 'suggested' list of [fact, value] pairs, each an allowed value (StateError otherwise)."""
-    if not isinstance(items, list):
-        raise StateError("'suggested' must be a list of [fact, value] pairs")
-    out: dict[str, str] = {}
-    for i, pair in enumerate(items):
-        ok = isinstance(pair, list) and len(pair) == 2 and pair[0] in kb.facts
-        if not ok or pair[1] not in kb.facts[pair[0]].allowed or pair[0] in out:
-            raise StateError(f"suggested[{i}] must be a [fact, value] pair of an allowed value, each fact once")
-        out[pair[0]] = pair[1]
-    return out
 
 
 def _regex(patterns: Any) -> re.Pattern[str]:
