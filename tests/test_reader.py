@@ -256,6 +256,15 @@ class TestWhoseFact:
         assert facts["viewing_whose"] == "family_member" and "insurance_type" not in facts
         assert _facts("我来北京帮女儿带孩子，这边药店说我的卡刷不了").get("viewing_whose") != "family_member"
 
+    def test_what_a_relative_reports_about_herself_is_hers(self) -> None:
+        """听我姐说她的卡被锁了: the lock is the sister's, not the writer's."""
+        facts = _facts("听我姐说她的医保卡被锁了，我的卡也刷不了")
+        assert "suspension" not in facts and facts["viewing_whose"] == "self"
+
+    def test_whose_card_it_is_names_the_subject(self) -> None:
+        """我用爸爸的医保卡…他的卡里钱少了: the father's account, though the writer acts."""
+        assert _facts("我用爸爸的医保卡买药，他的卡里钱少了")["viewing_whose"] == "family_member"
+
     @pytest.mark.parametrize("text", ["我自己能用的余额只剩三百了", "我自己的账户里一分钱都没有"])
     def test_my_own_is_self(self, text: str) -> None:
         """我自己能用的 / 我自己的 name the writer's own account."""
@@ -311,6 +320,7 @@ class TestTimeAndChannelWords:
     def test_before_and_after_retirement_is_not_the_reform(self) -> None:
         """退休以前…退休以后 compares working and retired credits, not the 2021 reform."""
         assert "compares_with_pre_reform" not in _facts("我退休以前每个月能进两百，退休以后每个月只进六十")
+        assert "compares_with_pre_reform" not in _facts("我刚退休，以前每月能进三百多，退休后只有一百")
 
     def test_a_pharmacy_as_the_place_of_use_is_not_the_channel(self) -> None:
         """Paying at a pharmacy, 0 seen on the national app: nhsa_app; a refusal at a pharmacy names no channel."""

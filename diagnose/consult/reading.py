@@ -76,7 +76,8 @@ class _Clause:
     money: bool
     hits: list[tuple[str, str, str, bool, int]]  # (fact, value, matched text, told as the past, start)
     to: str | None = None  # the person after 给 (给我 / 给我妈): whom the clause's giving is for
-    given: tuple[tuple[str, str], ...] = ()  # facts after 给…, about `to` (给儿子交了居民医保)
+    given: tuple[tuple[str, str], ...] = ()
+    ref: str | None = None  # whom 他/她 points to in this clause  # facts after 给…, about `to` (给儿子交了居民医保)
     also_zero: bool = False  # 也是0: a second place showed 0
 
 
@@ -110,8 +111,9 @@ class Reader:
         self._reports = set(cfg.get("reports", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
-        mine = "|".join(re.escape(w) for w in cfg["self"] if not w.isascii())
-        self._mine = re.compile(f"(?:{mine})(?:自己)?的?(?:{self._account.pattern})", re.I)
+        people = (self._other.pattern, self._self.pattern, self._pronoun.pattern)
+        self._owned = re.compile("|".join(f"({p})(?:自己)?的?(?:{self._account.pattern})" for p in people), re.I)
+        self._unless = [(re.compile(u["when"], re.I), u["fact"]) for u in cfg.get("unless", ())]
         self._guess = _regex(cfg.get("guess", ()))
         self._also_zero = _regex(cfg.get("also_zero", ()))
         past = cfg.get("past", {})
@@ -139,7 +141,11 @@ class Reader:
         masked = self.mask(text[:_MAX_TEXT])
         clauses = self._clauses(masked)
         subject = self._subject(clauses)
-        found = self._facts(clauses, subject)
+        found = [
+            f
+            for f in self._facts(clauses, subject)
+            if not any(u.search(masked) and f.fact == x for u, x in self._unless)
+        ]
         named_self = any(c.person == "self" and c.named and self._account.search(c.text) for c in clauses)
         whose: str | None = None
         if subject not in (None, "self"):
@@ -180,7 +186,8 @@ class Reader:
             zero = bool(self._zero.search(part_text))
             money = bool(self._money.search(part_text)) and not zero
             clause = _Clause(a + lead, part_text, person, named, zero, money, hits)
-            clause.to, give_at = self._object(part_text, topic_other or last_other)
+            clause.ref = topic_other or last_other
+            clause.to, give_at = self._object(part_text, clause.ref)
             clause.given = tuple((h[0], h[1]) for h in hits if h[0] in self._object_facts and h[4] > give_at)
             clause.hits = [h for h in hits if (h[0], h[1]) not in clause.given]
             clause.also_zero = zero and self._also_zero.search(part_text) is not None
@@ -255,8 +262,10 @@ class Reader:
             if (c.zero or symptom) and c.person is not None:
                 return c.person
         for c in clauses:  # 我的医保卡余额少了 / 我妈经常用我的卡: whose account is named, when no 0 is read
-            if self._mine.search(c.text):
-                return "self"
+            owned = self._owned.search(c.text)  # 我用爸爸的医保卡: the account's owner
+            if owned:
+                other, me, _ = owned.groups()
+                return other.lower() if other else "self" if me else c.ref
             if c.named and self._account.search(c.text):
                 return c.person
         first = next((c.person for c in clauses if c.person is not None), None)
@@ -351,12 +360,12 @@ class Reader:
     def _channel(self, clauses: list[_Clause], claim: Any) -> None:
         """Where the 0 was seen: a channel in a clause with a zero, told from one mentioned with money."""
         channels = [(c, h[1]) for c in clauses for h in c.hits if h[0] == "query_channel"]
-        channels = [(c, v) for c, v in channels if v not in self._seen_only or c.zero or c.money]
         if not channels:
             return
         for c, n in itertools.pairwise(clauses):  # 用掌上12333查，那一栏是0: the 0 of the next clause
             if not (c.zero or c.money) and n.zero and not any(h[0] == "query_channel" for h in n.hits):
                 c.zero = any(h[0] == "query_channel" for h in c.hits)
+        channels = [(c, v) for c, v in channels if v not in self._seen_only or c.zero or c.money]
         zero = {v for c, v in channels if c.zero}
         told = any(c.money and self._elsewhere.search(c.text) for c in clauses)  # 药店说卡里有钱, 药店能刷
         elsewhere = {v for c, v in channels if c.money} | ({"money"} if told else set())

@@ -289,6 +289,7 @@ READER = Table(
         "object_facts": ListOf(Str(ident=True)),
         "behalf_marks": ListOf(Str()),
         "behalf_verbs": ListOf(Regex()),
+        "unless": ListOf(Table({"when": Regex(), "fact": Str(ident=True)})),
         "reports": ListOf(Str(ident=True)),
         "guess": ListOf(Regex()),
         "also_zero": ListOf(Regex()),
