@@ -2,9 +2,11 @@
 
 All words and patterns come from knowledge/reader.toml and facts.toml. A message is masked first (ID, phone
 and card numbers, names), so nothing it returns holds a personal identifier. A clause is about the person named
-near its start, else about the person of the clause before; the subject is whoever's balance is 0 or low.
-Facts read in a clause about someone else are not the subject's, except a relative's 职工医保
-(relative_with_employee_insurance) and 家庭共济 given to the subject (family_sharing = receiver).
+near its start (or after 帮/替), else about the person of the clause before; the subject is whoever's balance
+is 0 or low. Facts read in a clause about someone else are not the subject's, except a relative's 职工医保
+(relative_with_employee_insurance) and 家庭共济 given to the subject (给我 / 给她: family_sharing = receiver);
+facts after 给 + a person are that person's. Nothing is read after a guess (是不是 / 怕 / 想…) or a rumour's
+说, and a fact told as the past yields to the present.
 """
 
 from __future__ import annotations
