@@ -202,10 +202,18 @@ class TestVocabulary:
             ("[words.retired]", "[words.retird]", "words.retird"),
             ('reply_only = ["kinship_binding_only.no"]', 'reply_only = ["kinship_binding_only.maybe"]', "reply_only"),
             ("threshold = 0.7", "threshold = 7", "threshold"),
+            ('to = "dropped_suddenly"', 'to = "dropped_sudenly"', "recast[1]"),
+            (
+                'insurance_type = ["flexible_employee", "employee"]',
+                'insurance_type = ["flexible", "employee"]',
+                "prefer",
+            ),
+            ('"prior_employee_account.yes" }', '"prior_employee.yes" }', "past.implies"),
         ],
     )
     def test_the_loader_refuses_a_broken_reader_file(self, kb_copy: Path, old: str, new: str, place: str) -> None:
-        """reader.toml naming an unknown fact or value, or a threshold outside 0..1, is refused naming the place."""
+        """reader.toml naming an unknown fact or value (words, recast, prefer, past) or a threshold outside 0..1
+        is refused, naming the place."""
         path = kb_copy / "reader.toml"
         source = path.read_text(encoding="utf-8")
         assert old in source
