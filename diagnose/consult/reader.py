@@ -26,6 +26,7 @@ _NEGATION_REACH = 8
 _NEGATION_REACH_WORDS = 24
 """The same for an English negation ("I never checked at an ATM" is 19)."""
 _MAX_TEXT = 2000
+_LOOKAROUND = re.compile(r"\(\?<?[!=][^)]*\)")
 
 
 def normalize(text: str) -> str:
@@ -52,6 +53,8 @@ class _Phrase:
     fact: str
     value: str
     regex: re.Pattern[str]
+    negative: bool = False
+    """The phrase holds a negation of its own (没刷过, 从来没进过钱): one before it does not turn it round."""
 
 
 class TextMatcher:
@@ -68,18 +71,25 @@ class TextMatcher:
         self._negations = tuple(w for w in words if not w.isascii())
         ascii_words = "|".join(re.escape(w) for w in words if w.isascii())
         self._ascii_negation = re.compile(rf"\b(?:{ascii_words})\b") if ascii_words else None
+        kept = sorted(kb.reader.get("not_negations", ()), key=len, reverse=True)
+        self._not_negation = re.compile("|".join(re.escape(w) for w in kept)) if kept else None
         self._phrases: list[_Phrase] = []
         for fact in kb.facts.values():
             for value in fact.values:
                 for word in value.synonyms:
-                    self._phrases.append(_Phrase(fact.id, value.id, re.compile(re.escape(word.lower()))))
+                    self._add(fact.id, value.id, re.compile(re.escape(word.lower())))
                 for pattern in value.patterns:
-                    self._phrases.append(_Phrase(fact.id, value.id, re.compile(pattern, re.IGNORECASE)))
+                    self._add(fact.id, value.id, re.compile(pattern, re.IGNORECASE))
         for fact_id, values in kb.reader.get("words", {}).items():  # reader.toml: phrasings for both uses
             for value_id, patterns in values.items():
                 for pattern in patterns:
-                    self._phrases.append(_Phrase(fact_id, value_id, re.compile(pattern, re.IGNORECASE)))
+                    self._add(fact_id, value_id, re.compile(pattern, re.IGNORECASE))
         self._reader: Reader | None = None
+
+    def _add(self, fact: str, value: str, regex: re.Pattern[str]) -> None:
+        source = _LOOKAROUND.sub("", regex.pattern.lower())  # "(?<!没)刷过" is not a negative phrase
+        negative = any(n in source for n in self._negations)
+        self._phrases.append(_Phrase(fact, value, regex, negative))
 
     # -- scanning ----------------------------------------------------------------------------------------
 
@@ -104,12 +114,14 @@ class TextMatcher:
         spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first, then leftmost
         taken: list[tuple[int, int]] = []
         out: list[tuple[int, int, str, str]] = []
+        if self._not_negation is not None:  # 没多久 / 没少交 negate nothing: blanked, same length, for the checks
+            text = self._not_negation.sub(lambda m: "\u3000" * len(m.group()), text)
         for start, end, phrase in spans:
             if any(start < e and s < end and (s, e) != (start, end) for s, e in taken):
                 continue  # a longer phrase won this text; one with the same extent for another fact is kept
             taken.append((start, end))
-            if self._negated(text, start):
-                continue
+            if not phrase.negative and (self._negated(text, start) or self._negation_inside(text[start:end])):
+                continue  # 不是新农合; 单位好几个月没交 read by a pattern with a gap ("单位…交")
             out.append((start, end, phrase.fact, phrase.value))
         return out
 
@@ -122,6 +134,10 @@ class TextMatcher:
             return True
         words = text[max(clause, start - _NEGATION_REACH_WORDS) : start]  # English words are longer
         return self._ascii_negation is not None and self._ascii_negation.search(words) is not None
+
+    def _negation_inside(self, matched: str) -> bool:
+        """Whether a phrase without a negation of its own matched one in a gap of its pattern."""
+        return any(n in matched for n in self._negations)
 
     @property
     def reader(self) -> Reader:

@@ -2,9 +2,11 @@
 
 All words and patterns come from knowledge/reader.toml and facts.toml. A message is masked first (ID, phone
 and card numbers, names), so nothing it returns holds a personal identifier. A clause is about the person named
-near its start, else about the person of the clause before; the subject is whoever's balance is 0 or low.
-Facts read in a clause about someone else are not the subject's, except a relative's 职工医保
-(relative_with_employee_insurance) and 家庭共济 given to the subject (family_sharing = receiver).
+near its start (or after 帮/替), else about the person of the clause before; the subject is whoever's balance
+is 0 or low. Facts read in a clause about someone else are not the subject's, except a relative's 职工医保
+(relative_with_employee_insurance) and 家庭共济 given to the subject (给我 / 给她: family_sharing = receiver);
+facts after 给 + a person are that person's. Nothing is read after a guess (是不是 / 怕 / 想…) or a rumour's
+说, and a fact told as the past yields to the present.
 """
 
 from __future__ import annotations
@@ -14,16 +16,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from diagnose.errors import StateError
 from diagnose.knowledge.model import KnowledgeBase
 
-__all__ = ["Found", "Reader", "Reading", "state_suggested"]
+__all__ = ["Found", "Reader", "Reading"]
 
 _PUNCT = re.compile(r"[，。；！？,;!?\n]|\.(?!\d)")
 _MAX_TEXT = 2000
 _MASK = "＊＊＊"
-_OBJECT_MARKS = ("给", "把", "跟", "和")
-"""A person right after one of these is an object (给家里人, 把奶奶), not whom the clause is about."""
+_GIVER_VALUES = ("authorized", "paid_family_premium", "quota_reserved")
+"""family_sharing values that make their person the giver (domain.md §6); `receiver` is the other side."""
 _SYMPTOM_ORDER = (
     "zero_in_one_channel",
     "dropped_suddenly",
@@ -75,7 +76,11 @@ class _Clause:
     named: bool
     zero: bool
     money: bool
-    hits: list[tuple[str, str, str]]  # (fact, value, matched text)
+    hits: list[tuple[str, str, str, bool, int]]  # (fact, value, matched text, told as the past, start)
+    to: str | None = None  # the person after 给 (给我 / 给我妈): whom the clause's giving is for
+    given: tuple[tuple[str, str], ...] = ()
+    ref: str | None = None  # whom 他/她 points to in this clause  # facts after 给…, about `to` (给儿子交了居民医保)
+    also_zero: bool = False  # 也是0: a second place showed 0
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -101,9 +106,29 @@ class Reader:
         self._money = re.compile("|".join(cfg["money"]), re.I)
         self._elsewhere = _alternation(list(cfg.get("elsewhere", ())) or ["\x00"])
         self._reply_only = set(cfg.get("reply_only", ()))
+        self._object_marks = tuple(cfg.get("object_marks", ()))
+        self._shared = set(cfg.get("shared", ()))
+        self._behalf = tuple(cfg.get("behalf_marks", ()))
+        self._behalf_verbs = _regex(cfg.get("behalf_verbs", ()))
+        self._reports = set(cfg.get("reports", ()))
+        self._seen_only = set(cfg.get("seen_only", ()))
+        self._object_facts = set(cfg.get("object_facts", ()))
+        people = (self._other.pattern, self._self.pattern, self._pronoun.pattern)
+        self._owned = re.compile("|".join(f"({p})(?:自己)?的?(?:{self._account.pattern})" for p in people), re.I)
+        self._unless = [(re.compile(u["when"], re.I), u["fact"]) for u in cfg.get("unless", ())]
+        self._guess = _regex(cfg.get("guess", ()))
+        self._also_zero = _regex(cfg.get("also_zero", ()))
+        past = cfg.get("past", {})
+        self._past = _regex(past.get("markers", ()))
+        self._past_facts = set(past.get("facts", ()))
+        self._past_implies = {k: v.partition(".")[::2] for k, v in past.get("implies", {}).items()}
+        self._prefer: dict[str, list[str]] = {k: list(v) for k, v in cfg.get("prefer", {}).items()}
+        self._recast = [
+            (re.compile(r["when"], re.I), r["fact"], set(r["from"]), r["to"]) for r in cfg.get("recast", ())
+        ]
         self._masks = [re.compile(m["pattern"]) for m in cfg.get("mask", ())]
         self._contrast = [
-            (re.compile(r["before"], re.I), re.compile(r["after"], re.I), dict(r["sets"]))
+            (re.compile(r["before"], re.I), re.compile(r["after"], re.I), dict(r["sets"]), bool(r.get("wins")))
             for r in cfg.get("contrast", ())
         ]
 
@@ -118,7 +143,11 @@ class Reader:
         masked = self.mask(text[:_MAX_TEXT])
         clauses = self._clauses(masked)
         subject = self._subject(clauses)
-        found = self._facts(clauses, subject)
+        found = [
+            f
+            for f in self._facts(clauses, subject)
+            if not any(u.search(masked) and f.fact == x for u, x in self._unless)
+        ]
         named_self = any(c.person == "self" and c.named and self._account.search(c.text) for c in clauses)
         whose: str | None = None
         if subject not in (None, "self"):
@@ -155,11 +184,48 @@ class Reader:
             topic, last_other, topic_other = self._topic(part_text, last_other, topic_other)
             named = topic is not None
             person = topic if named else person
-            hits = [(f, v, part_text[s:e]) for s, e, f, v in self._scan(part_text)]
+            hits = self._hits(part_text)
             zero = bool(self._zero.search(part_text))
             money = bool(self._money.search(part_text)) and not zero
-            out.append(_Clause(a + lead, part_text, person, named, zero, money, hits))
+            clause = _Clause(a + lead, part_text, person, named, zero, money, hits)
+            clause.ref = topic_other or last_other
+            clause.to, give_at = self._object(part_text, clause.ref)
+            clause.given = tuple((h[0], h[1]) for h in hits if h[0] in self._object_facts and h[4] > give_at)
+            clause.hits = [h for h in hits if (h[0], h[1]) not in clause.given]
+            clause.also_zero = zero and self._also_zero.search(part_text) is not None
+            out.append(clause)
         return out
+
+    def _hits(self, text: str) -> list[tuple[str, str, str, bool, int]]:
+        """The clause's phrase matches, without those after a guess (是不是…, 怕…), recast (突然…没了) and
+        marked when they follow a past marker (以前…)."""
+        guess = self._guess.search(text)
+        cut = guess.start() if guess else len(text)
+        past = self._past.search(text)
+        hits = []
+        found = self._scan(text)
+        said = min((s for s, _, f, _ in found if f in self._reports), default=len(text))  # 朋友圈说…清零了
+        for start, end, fact, value in found:
+            if end <= cut and (start <= said or fact in self._reports):
+                for when, r_fact, r_from, r_to in self._recast:
+                    if fact == r_fact and value in r_from and when.search(text):
+                        value = r_to
+                hits.append((fact, value, text[start:end], past is not None and past.start() < start, start))
+        return hits
+
+    def _object(self, part: str, other: str | None) -> tuple[str | None, int]:
+        """Whom 给 in the clause is for: "self" (给我), an other's word (给我妈), the last other (给她); and
+        where that 给 stands (the clause's length when there is none)."""
+        for mark in re.finditer("给", part):
+            rest = part[mark.end() :]
+            owner = self._self.match(rest)  # 给我外公: 我 owns the person named next
+            named = self._other.match(rest) or (self._other.match(rest[owner.end() :]) if owner else None)
+            pronoun = self._pronoun.match(rest)
+            mine = owner is not None and rest[owner.end() : owner.end() + 1] != "的"  # 给我的同学: not 给我
+            who = named.group().lower() if named else "self" if mine else other if pronoun else None
+            if who is not None:
+                return who, mark.start()
+        return None, len(part)
 
     def _topic(
         self, part: str, last_other: str | None, topic_other: str | None
@@ -179,8 +245,11 @@ class Reader:
             if (topic_other or last_other) is not None and part[m.end() : m.end() + 1] != "们":
                 people.append((m.start(), str(topic_other or last_other)))
         people.sort()
-        topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in _OBJECT_MARKS]
+        topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in self._object_marks]
         topic = topics[0][1] if topics and topics[0][0] <= reach else None
+        behalf = [p for p in people if 0 < p[0] <= reach + 2 and part[p[0] - 1] in self._behalf]
+        if behalf and topic in (None, "self") and self._behalf_verbs.search(part):  # 我帮她看了下: her account
+            topic = behalf[0][1]
         if topic not in (None, "self"):
             topic_other = topic
         for _, who in people:
@@ -191,8 +260,15 @@ class Reader:
     def _subject(self, clauses: list[_Clause]) -> str | None:
         """Whose balance is in question: the person of the first clause about an account that is 0 or short."""
         for c in clauses:
-            symptom = any(f == "symptom" for f, _, _ in c.hits)
+            symptom = any(h[0] == "symptom" for h in c.hits)
             if (c.zero or symptom) and c.person is not None:
+                return c.person
+        for c in clauses:  # 我的医保卡余额少了 / 我妈经常用我的卡: whose account is named, when no 0 is read
+            owned = self._owned.search(c.text)  # 我用爸爸的医保卡: the account's owner
+            if owned:
+                other, me, _ = owned.groups()
+                return other.lower() if other else "self" if me else c.ref
+            if c.named and self._account.search(c.text):
                 return c.person
         first = next((c.person for c in clauses if c.person is not None), None)
         return first
@@ -201,33 +277,66 @@ class Reader:
 
     def _facts(self, clauses: list[_Clause], subject: str | None) -> list[Found]:
         claims: dict[str, dict[str, Found]] = {}
+        past: dict[str, dict[str, Found]] = {}  # facts told as the past (以前在单位交职工医保)
 
-        def claim(fact: str, value: str, span: str, conf: float) -> None:
-            old = claims.setdefault(fact, {}).get(value)
+        def claim(fact: str, value: str, span: str, conf: float, into: dict[str, dict[str, Found]] = claims) -> None:
+            old = into.setdefault(fact, {}).get(value)
             if old is None or old.confidence < conf:
-                claims[fact][value] = Found(fact, value, span, conf)
+                into[fact][value] = Found(fact, value, span, conf)
 
         for c in clauses:
             about_subject = c.person == subject or c.person is None
             conf = self.conf["direct"] if c.named else self.conf["carried" if c.person else "unnamed"]
-            for fact, value, _ in c.hits:
+            for fact, value in c.given:  # 给儿子交了居民医保: the son's insurance
+                if c.to == (subject or "self"):  # nobody named: the writer, as everywhere
+                    claim(fact, value, c.text, conf)
+                else:
+                    self._about_other(c, subject, fact, value, conf, claim)
+            for fact, value, _, told_past, _ in c.hits:
                 if fact == "query_channel" or f"{fact}.{value}" in self._reply_only:
                     continue
-                if about_subject:
-                    if fact == "family_sharing" and c.person is None and subject not in (None, "self"):
-                        continue
-                    claim(fact, value, c.text, conf)
-                elif fact == "insurance_type" and value in ("employee", "flexible_employee"):
-                    claim("relative_with_employee_insurance", "yes", c.text, conf)
-                elif fact == "family_sharing" and value in ("authorized", "paid_family_premium"):
-                    claim("family_sharing", "receiver", c.text, conf)
-                    claim("relative_with_employee_insurance", "yes", c.text, conf)
+                if not about_subject:
+                    self._about_other(c, subject, fact, value, conf, claim)
+                elif fact == "family_sharing" and c.person is None and subject not in (None, "self"):
+                    continue
+                elif fact == "family_sharing" and value in _GIVER_VALUES and c.to is not None and c.to == subject:
+                    continue  # a giver giving to themselves: the clause's person is not the giver
+                elif fact == "family_sharing" and value == "receiver" and c.to not in (None, subject):
+                    claim(fact, "authorized", c.text, conf)  # 他用他的个人账户给我买药, about him: he gives
+                else:
+                    claim(fact, value, c.text, conf, past if told_past and fact in self._past_facts else claims)
+        for fact, values in past.items():  # the past yields to the present, and may say something itself
+            for f in values.values():
+                if not claims.get(fact) or f.value in claims[fact]:
+                    claim(fact, f.value, f.span, f.confidence)
+                elif implied := self._past_implies.get(f"{fact}.{f.value}"):
+                    claim(implied[0], implied[1], f.span, f.confidence)
         self._channel(clauses, claim)
         self._contrasts(clauses, subject, claims, claim)
+        return self._resolve(claims)
+
+    def _about_other(self, c: _Clause, subject: str | None, fact: str, value: str, conf: float, claim: Any) -> None:
+        """What a fact of someone else says about the subject: a relative's 职工医保, or 家庭共济 given to the
+        subject (给我 / 给我妈 when she is the subject), which makes the subject the receiver."""
+        if fact in self._shared:
+            claim(fact, value, c.text, conf)
+        elif fact == "insurance_type" and value in ("employee", "flexible_employee"):
+            claim("relative_with_employee_insurance", "yes", c.text, conf)
+        elif fact == "family_sharing" and value in (*_GIVER_VALUES, "receiver") and c.to in (subject, None):
+            if c.to is not None:
+                claim("family_sharing", "receiver", c.text, conf)
+            claim("relative_with_employee_insurance", "yes", c.text, conf)
+
+    def _resolve(self, claims: dict[str, dict[str, Found]]) -> list[Found]:
+        """One value per fact: the only one read, the preferred one (reader.toml `prefer`), or for symptoms the
+        more specific one as a guess; a fact with two values otherwise stays unknown."""
         out: list[Found] = []
         for fact, values in claims.items():
+            prefer = self._prefer.get(fact, [])
             if len(values) == 1:
                 out.append(next(iter(values.values())))
+            elif values and set(values) <= set(prefer):
+                out.append(values[next(v for v in prefer if v in values)])
             elif fact == "symptom":
                 best = min(values, key=lambda v: _SYMPTOM_ORDER.index(v) if v in _SYMPTOM_ORDER else 99)
                 f = values[best]
@@ -237,7 +346,7 @@ class Reader:
     def _contrasts(self, clauses: list[_Clause], subject: str | None, claims: dict[str, Any], claim: Any) -> None:
         """以前…现在: an earlier clause and a later one about the subject that together state a fact."""
         ours = [c for c in clauses if c.person in (subject, None)]
-        for before, after, sets in self._contrast:
+        for before, after, sets, wins in self._contrast:
             first = next((i for i, c in enumerate(ours) if before.search(c.text)), None)
             if first is None:
                 continue
@@ -245,24 +354,28 @@ class Reader:
             if later is None:
                 continue
             for fact, value in sets.items():
+                if wins:  # 前几天还有一千多，今天变成0: the contrast says more than the words of either clause
+                    claims.pop(fact, None)
                 if not claims.get(fact):
                     claim(fact, value, f"{ours[first].text}…{later.text}", self.conf["carried"])
 
     def _channel(self, clauses: list[_Clause], claim: Any) -> None:
         """Where the 0 was seen: a channel in a clause with a zero, told from one mentioned with money."""
-        channels = [(c, v) for c in clauses for f, v, _ in c.hits if f == "query_channel"]
+        channels = [(c, h[1]) for c in clauses for h in c.hits if h[0] == "query_channel"]
         if not channels:
             return
         for c, n in itertools.pairwise(clauses):  # 用掌上12333查，那一栏是0: the 0 of the next clause
-            if not (c.zero or c.money) and n.zero and not any(f == "query_channel" for f, _, _ in n.hits):
-                c.zero = any(f == "query_channel" for f, _, _ in c.hits)
+            if not (c.zero or c.money) and n.zero and not any(h[0] == "query_channel" for h in n.hits):
+                c.zero = any(h[0] == "query_channel" for h in c.hits)
+        channels = [(c, v) for c, v in channels if v not in self._seen_only or c.zero or c.money]
         zero = {v for c, v in channels if c.zero}
         told = any(c.money and self._elsewhere.search(c.text) for c in clauses)  # 药店说卡里有钱, 药店能刷
         elsewhere = {v for c, v in channels if c.money} | ({"money"} if told else set())
         if len(zero) == 1:
             value = next(iter(zero))
             span = next(c.text for c, v in channels if v == value and c.zero)
-            claim("query_channel", value, span, self.conf["direct"])
+            echoed = any(c.also_zero for c in clauses)  # 也是0: another place, maybe unnamed, showed 0 too
+            claim("query_channel", value, span, self.conf["resolved" if echoed else "direct"])
             if elsewhere - {value}:
                 claim("symptom", "zero_in_one_channel", span, self.conf["comparison"])
             return
@@ -270,21 +383,13 @@ class Reader:
         if len(plain) == 1 and not zero:  # named, but no 0 seen there: sure only if a symptom is read with it
             value = next(iter(plain))
             clause = next(c for c, v in channels if v == value)
-            seen = any(f == "symptom" for f, _, _ in clause.hits)
+            seen = any(h[0] == "symptom" for h in clause.hits)
             claim("query_channel", value, clause.text, self.conf["carried" if seen else "resolved"])
 
 
-def state_suggested(kb: KnowledgeBase, items: object) -> dict[str, str]:
-    """A state's 'suggested' list of [fact, value] pairs, each an allowed value (StateError otherwise)."""
-    if not isinstance(items, list):
-        raise StateError("'suggested' must be a list of [fact, value] pairs")
-    out: dict[str, str] = {}
-    for i, pair in enumerate(items):
-        ok = isinstance(pair, list) and len(pair) == 2 and pair[0] in kb.facts
-        if not ok or pair[1] not in kb.facts[pair[0]].allowed or pair[0] in out:
-            raise StateError(f"suggested[{i}] must be a [fact, value] pair of an allowed value, each fact once")
-        out[pair[0]] = pair[1]
-    return out
+def _regex(patterns: Any) -> re.Pattern[str]:
+    """One regular expression for a list of them; one that never matches for an empty list."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.I)
 
 
 def _masked(m: re.Match[str]) -> str:

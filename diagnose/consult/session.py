@@ -13,8 +13,8 @@ from diagnose.api import Diagnoser, default_diagnoser, validate_facts
 from diagnose.consult.agenda import Agenda
 from diagnose.consult.question import Effect, Question, Why
 from diagnose.consult.reader import Reply
-from diagnose.consult.reading import state_suggested as _suggested
 from diagnose.consult.wire import restore_answers, saved_with
+from diagnose.consult.wire import state_suggested as _suggested
 from diagnose.errors import ConsultationError, StateError, UnknownFactError, quote
 from diagnose.inference.result import Diagnosis
 from diagnose.knowledge.model import Text

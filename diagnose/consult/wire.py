@@ -17,7 +17,7 @@ from diagnose.knowledge.model import KnowledgeBase
 if TYPE_CHECKING:
     from diagnose.consult.session import Consultation, Question
 
-__all__ = ["NAMES", "question_dict", "restore_answers", "saved_with", "schema"]
+__all__ = ["NAMES", "question_dict", "restore_answers", "saved_with", "schema", "state_suggested"]
 
 NAMES = ("state", "question", "answer", "diagnosis")
 """The wire schemas, each in diagnose/schemas/NAME.json."""
@@ -89,3 +89,16 @@ def restore_answers(consultation: Consultation, answers: object) -> None:
             consultation.answer(pair[0], pair[1])
         except InputError as exc:
             raise StateError(f"answers[{i}]: {exc}{moved if old else ''}") from exc
+
+
+def state_suggested(kb: KnowledgeBase, items: object) -> dict[str, str]:
+    """A state's 'suggested' list of [fact, value] pairs, each an allowed value (StateError otherwise)."""
+    if not isinstance(items, list):
+        raise StateError("'suggested' must be a list of [fact, value] pairs")
+    out: dict[str, str] = {}
+    for i, pair in enumerate(items):
+        ok = isinstance(pair, list) and len(pair) == 2 and pair[0] in kb.facts
+        if not ok or pair[1] not in kb.facts[pair[0]].allowed or pair[0] in out:
+            raise StateError(f"suggested[{i}] must be a [fact, value] pair of an allowed value, each fact once")
+        out[pair[0]] = pair[1]
+    return out

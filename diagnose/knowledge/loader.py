@@ -174,6 +174,18 @@ class _Loader(Builder):
             for fact_id, value in rule["sets"].items():
                 if fact_id not in facts or value not in facts[fact_id].allowed:
                     self.fail("reader.toml", f"contrast[{i}].sets.{fact_id}", f"{fact_id}={value!r} is not a fact value")
+        named: list[tuple[str, str, str]] = []  # (place, fact, value) each naming a fact value
+        past = raw.get("past", {})
+        for key, item in past.get("implies", {}).items():
+            named += [(f"past.implies.{key}", *key.partition(".")[::2]), (f"past.implies.{key}", *item.partition(".")[::2])]
+        named += [(f"past.facts[{i}]", f, facts[f].allowed[0] if f in facts else "") for i, f in enumerate(past.get("facts", ()), 1)]
+        for fact_id, order in raw.get("prefer", {}).items():
+            named += [(f"prefer.{fact_id}", fact_id, v) for v in order]
+        for i, rule in enumerate(raw.get("recast", ()), 1):
+            named += [(f"recast[{i}]", rule["fact"], v) for v in (*rule["from"], rule["to"])]
+        for place, fact_id, value in named:
+            if fact_id not in facts or value not in facts[fact_id].allowed:
+                self.fail("reader.toml", place, f"{fact_id}.{value} is not a fact value")
         return raw
 
 def _digest(texts: dict[str, str]) -> str:

@@ -279,7 +279,25 @@ READER = Table(
         "reply_only": ListOf(Str()),
         "elsewhere": ListOf(Str()),
         "mask": ListOf(Table({"pattern": Regex(), "reason": Str()})),
-        "contrast": ListOf(Table({"before": Regex(), "after": Regex(), "sets": MapOf(Str(ident=True), min_len=1)})),
+        "contrast": ListOf(
+            Table({"before": Regex(), "after": Regex(), "sets": MapOf(Str(ident=True), min_len=1)}, {"wins": Bool()})
+        ),
+        "object_marks": ListOf(Str()),
+        "not_negations": ListOf(Str()),
+        "shared": ListOf(Str(ident=True)),
+        "seen_only": ListOf(Str(ident=True)),
+        "object_facts": ListOf(Str(ident=True)),
+        "behalf_marks": ListOf(Str()),
+        "behalf_verbs": ListOf(Regex()),
+        "unless": ListOf(Table({"when": Regex(), "fact": Str(ident=True)})),
+        "reports": ListOf(Str(ident=True)),
+        "guess": ListOf(Regex()),
+        "also_zero": ListOf(Regex()),
+        "past": Table({"markers": ListOf(Regex(), min_len=1), "facts": ListOf(Str(ident=True)), "implies": MapOf(Str())}),
+        "prefer": MapOf(ListOf(Str(ident=True), min_len=2)),
+        "recast": ListOf(
+            Table({"when": Regex(), "fact": Str(ident=True), "from": ListOf(Str(ident=True), min_len=1), "to": Str(ident=True)})
+        ),
     },
 )
 DERIVED = Table(
