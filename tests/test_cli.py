@@ -462,7 +462,8 @@ class TestEngineAndStartUp:
 
         probe = (
             f"{code}; import json, sys; print(json.dumps(sorted(m for m in sys.modules "
-            "if m.split('.')[0] in ('experta', 'rich', 'jsonschema', 'starlette') or m == 'diagnose.api')), file=sys.__stdout__)"
+            "if m.split('.')[0] in ('experta', 'rich', 'jsonschema', 'starlette') or m == 'diagnose.api')), "
+            "file=sys.__stdout__)"
         )
         out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
         return list(json.loads(out.stdout.strip().splitlines()[-1]))
