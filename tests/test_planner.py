@@ -111,3 +111,16 @@ class TestValue:
         """Once a fact is answered, asking a question that only re-reads it cannot change the top three."""
         answers: dict[str, str | None] = {"insurance_type": "resident", "symptom": "always_zero"}
         assert planner.change(answers, "platform_event") < 0.1
+
+
+@pytest.mark.parametrize("cause", ["card_not_activated", "account_frozen", "retiree_years_short"])
+def test_a_sudden_fall_counts_against_causes_that_leave_the_money_in_place(planner: Planner, cause: str) -> None:
+    """C16, C22, C7: an inactive card or a blocked account leaves the money where it is, and short retiree years
+    mean no credit at all; a balance that fell suddenly points to money leaving the account instead."""
+    known = {"insurance_type": "employee"}
+    fell = {**known, "symptom": "dropped_suddenly"}
+    ratio = planner.belief(fell)[cause] / planner.belief(known)[cause]
+    # the yardstick: a cause none of whose rules reads the symptom, which the answer says nothing about
+    other = next(c for c, inputs in planner.cause_inputs.items() if "symptom" not in inputs)
+    neutral = planner.belief(fell)[other] / planner.belief(known)[other]
+    assert ratio < 0.5 * neutral
