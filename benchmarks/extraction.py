@@ -5,7 +5,7 @@ the example does not state counts against precision (we cannot tell it is right)
 examples leave out (their stories are mostly in the first person). Recall is over all the
 example's facts, though a story rarely mentions every one.
 
-    .venv/bin/python benchmarks/extraction.py [-v]
+    .venv/bin/python benchmarks/extraction.py [-v] [MESSAGES.toml]   # default: knowledge/messages.toml
 """
 
 from __future__ import annotations
@@ -50,11 +50,11 @@ def measure(verbose: bool = False) -> tuple[int, int, int, int, list[str]]:
     return stories, right, extracted, stated, problems
 
 
-def measure_messages(verbose: bool = False) -> dict[str, float]:
+def measure_messages(verbose: bool = False, path: Path | None = None) -> dict[str, float]:
     """Precision and recall on knowledge/messages.toml: first messages written without seeing the reader, with
     the facts a careful human reader takes from each. A wrong value for a fact the message states about the
     subject counts as wrong; a fact the message does not state counts as unstated (also against precision)."""
-    path = Path(diagnose.load_knowledge().path) / "messages.toml"
+    path = path or Path(diagnose.load_knowledge().path) / "messages.toml"
     messages = tomllib.loads(path.read_text(encoding="utf-8"))["message"]
     right = extracted = stated = wrong = other_person = 0
     per_fact: dict[str, list[int]] = {}  # fact -> [right, extracted, stated]
@@ -109,9 +109,11 @@ def main() -> None:
         print("wrong or unstated:", line)
     print(f"stories: {stories}; facts extracted: {extracted}; right: {right}")
     print(f"precision {right / max(extracted, 1):.1%}; recall {right / max(stated, 1):.1%} of the examples' facts")
-    m = measure_messages("-v" in sys.argv)
+    given = [a for a in sys.argv[1:] if not a.startswith("-")]
+    path = Path(given[0]) if given else None
+    m = measure_messages("-v" in sys.argv, path)
     print(
-        f"first messages (knowledge/messages.toml): {m['messages']:.0f}; facts extracted {m['extracted']:.0f}; "
+        f"first messages ({path or 'knowledge/messages.toml'}): {m['messages']:.0f}; facts extracted {m['extracted']:.0f}; "
         f"precision {m['precision']:.1%}; recall {m['recall']:.1%}; stated facts read wrong {m['wrong']:.0f}; "
         f"wrong or unstated facts in messages naming a relative (upper bound of wrong-person facts) "
         f"{m['other_person']:.0f}"
