@@ -113,7 +113,8 @@ def main() -> None:
     path = Path(given[0]) if given else None
     m = measure_messages("-v" in sys.argv, path)
     print(
-        f"first messages ({path or 'knowledge/messages.toml'}): {m['messages']:.0f}; facts extracted {m['extracted']:.0f}; "
+        f"first messages ({path or 'knowledge/messages.toml'}): {m['messages']:.0f}; "
+        f"facts extracted {m['extracted']:.0f}; "
         f"precision {m['precision']:.1%}; recall {m['recall']:.1%}; stated facts read wrong {m['wrong']:.0f}; "
         f"wrong or unstated facts in messages naming a relative (upper bound of wrong-person facts) "
         f"{m['other_person']:.0f}"

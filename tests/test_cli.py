@@ -494,3 +494,19 @@ class TestEngineAndStartUp:
         """`import diagnose` alone imports none of the library modules; the first public name loads them."""
         assert self._modules("import diagnose") == []
         assert self._modules("import diagnose; diagnose.Consultation") == ["diagnose.api"]
+
+
+def test_a_second_settled_cause_is_not_called_merely_possible() -> None:
+    """A tier that builds no account beside an ATM reading: both are settled, so the second is listed under
+    "other causes found", not "also possible"; a second cause that is only worth checking stays "also possible"."""
+    from diagnose.render.sections import sections
+
+    both = diagnose.diagnose(
+        {"insurance_type": "flexible_employee", "flexible_tier": "pool_only", "query_channel": "bank"}
+    )
+    assert both.causes[1].status in ("confirmed", "likely")
+    groups = {s.group for s in sections(both, "zh") if s.kind == "also"}
+    assert groups == {"另外还查到这些原因"}
+    assert {s.group for s in sections(both, "en") if s.kind == "also"} == {"Other causes found"}
+    one = diagnose.diagnose({"insurance_type": "employee", "symptom": "went_to_zero"})
+    assert {s.group for s in sections(one, "zh") if s.kind == "also"} == {"也可能是"}

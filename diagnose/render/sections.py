@@ -118,7 +118,10 @@ def sections(result: Diagnosis, lang: str, replies: Replies | None = None) -> li
     out = [Section("warning", s["warnings"], s["warnings"], text=say(m.text)) for m in result.warnings]
     out += [_cause(cause, lang, say, full=True) for cause in result.causes[:1]]
     others = _others(result)
-    out += [Section("also", s["also"], say(c.title), strength=c.strength.get(lang), status=c.status) for c in others]
+    # "also possible" would undersell a second cause the answers settle just as well (a bank reading beside a
+    # tier that builds no account): then the group says that other causes were found
+    group = s["also_found"] if any(c.status in ("confirmed", "likely") for c in others) else s["also"]
+    out += [Section("also", group, say(c.title), strength=c.strength.get(lang), status=c.status) for c in others]
     fb = result.fallback
     if fb is not None:
         out.append(

@@ -13,6 +13,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "result": "诊断结果",
         "main": "最可能的原因",
         "also": "也可能是",
+        "also_found": "另外还查到这些原因",
         "none_fits": (
             "以上都对不上？请拨打12393医保服务热线（可加参保地区号），或本人带身份证到参保地医保经办机构查询。"
         ),
@@ -32,7 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "at_start": "已经是第一题了，没有可以返回的。",
         "interrupted": "已中断，没有给出结论。",
         "input_ended": "输入结束，下面是根据已有回答得出的结果。",
-        "expand": "想看“也可能是”里某一条的详细说明，请输入它的编号；直接回车结束。",
+        "expand": "想看上面带编号的某个原因的详细说明，请输入它的编号；直接回车结束。",
         "saved": "记录已保存到 {path}",
         "welcome": "医保个人账户余额诊断：回答几个问题，帮您找出余额为0、看不到或比预期少的原因。",
         "no_questions": "根据您的回答，不需要再问了。",
@@ -67,6 +68,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "result": "Diagnosis",
         "main": "Most likely cause",
         "also": "Also possible",
+        "also_found": "Other causes found",
         "none_fits": (
             "None of this fits? Call the 12393 medical-insurance hotline (add your region's area code), or go in "
             "person with your ID card to the 医保经办机构 where you are insured."
@@ -89,7 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "at_start": "This is the first question; there is nothing to go back to.",
         "interrupted": "Interrupted; no conclusion given.",
         "input_ended": "Input ended; here is the result from the answers so far.",
-        "expand": "To read one of the other possible causes in full, type its number; press Enter to finish.",
+        "expand": "To read one of the numbered causes above in full, type its number; press Enter to finish.",
         "saved": "Transcript saved to {path}",
         "welcome": (
             "Personal-account balance check: answer a few questions to find out why the balance is 0, missing or "
