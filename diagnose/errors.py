@@ -112,7 +112,7 @@ class InvalidValueError(InputError):
             value = value[:QUOTE_MAX] + "…"  # never keep more of what a user sent than a message shows
         self.value = value
         allowed_text = ", ".join(self.allowed) if self.allowed else "any short text"
-        super().__init__(f"fact {fact!r}: {what}{hint} Allowed: {allowed_text}, or None for unknown", fact=fact)
+        super().__init__(f"fact {fact!r}: {what}{hint or '.'} Allowed: {allowed_text}, or None for unknown", fact=fact)
 
 
 class ConsultationError(DiagnoseError):
