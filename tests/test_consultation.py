@@ -211,6 +211,46 @@ class TestStopping:
         listed = [x.id for x in c.result().listed]
         assert listed[0] == "queried_financial_account" and "funds_used_up" in listed
 
+    def test_a_real_shortfall_beside_a_bank_reading_is_looked_for_by_value(self) -> None:
+        """When the balance at the bank went down, the 金融账户 (C15) does not end the search: the planner sets it
+        beside and goes on choosing questions for a second cause, so a deduction the person knows of is found."""
+        persona = {
+            "insurance_type": "employee",
+            "query_channel": "bank",
+            "symptom": "dropped_suddenly",
+            "auto_deduction": "yes",
+        }
+        asked, c = consult(persona)
+        assert "auto_deduction" in asked and len(asked) <= _KB.scale.max_questions
+        listed = [x.id for x in c.result().listed[:3]]
+        assert {"queried_financial_account", "auto_deduction"} <= set(listed)
+
+    def test_an_atm_zero_that_was_always_zero_needs_no_hunt(self) -> None:
+        """The same bank reading with a 0 that was always 0 is explained by C15 alone: no search beside it."""
+        asked, c = consult({"insurance_type": "employee", "query_channel": "bank", "symptom": "always_zero"})
+        assert "auto_deduction" not in asked and "contribution_status" not in asked
+        assert c.result().causes[0].id == "queried_financial_account"
+
+    def test_a_resident_who_does_not_know_the_symptom_is_checked_for_kinship_and_scams(self) -> None:
+        """§6 order 1: a resident stops at C1 except when checking for C17 or C24. Unless the person says the 0 was
+        always 0, whose account it is and whether a message said so are asked, and a 亲情账户 is found."""
+        persona = {"insurance_type": "resident", "viewing_whose": "family_member", "kinship_binding_only": "yes"}
+        asked, c = consult(persona)
+        assert {"viewing_whose", "external_claim", "kinship_binding_only"} <= set(asked)
+        listed = [x.id for x in c.result().listed[:3]]
+        assert {"resident_insurance_no_account", "kinship_account_confusion"} <= set(listed)
+        always, _ = consult({"insurance_type": "resident", "symptom": "always_zero"})
+        assert "external_claim" not in always and "viewing_whose" not in always
+
+    def test_a_scam_search_ends_once_a_real_cause_is_found(self) -> None:
+        """A scam message with a 0 in the national app looks for a real cause (§6.1 #12); once the answers settle
+        one (here 居民医保, C1), the commonest other causes are not hunted through."""
+        asked, c = consult(
+            {"insurance_type": "resident"}, told={"external_claim": "sms_or_call", "query_channel": "nhsa_app"}
+        )
+        assert "insurance_type" in asked and "contribution_status" not in asked and "own_spending" not in asked
+        assert {"resident_insurance_no_account", "scam_or_rumor"} <= {x.id for x in c.result().listed[:3]}
+
     def test_contradiction_is_asked_again_once(self) -> None:
         """An answer that contradicts an earlier one brings the earlier question back, in plain words, once."""
         c = Consultation()

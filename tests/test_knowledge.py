@@ -62,6 +62,19 @@ class TestLoad:
             diagnose.load_knowledge(kb_copy)
         assert any(p.place == "prior_reasn" and "did you mean 'prior_reason'" in p.message for p in info.value.problems)
 
+    def test_a_second_look_names_only_known_causes_and_values(self, kb_copy: Path) -> None:
+        """A second look's `beside` cause and `unless` value are cross-checked like a rule's, with the nearest."""
+        evidence = kb_copy / "evidence.toml"
+        _replace(evidence, 'beside = ["queried_financial_account"]', 'beside = ["queried_financial"]')
+        _replace(evidence, 'unless = { symptom = "always_zero" }', 'unless = { symptom = "always_zer" }')
+        with pytest.raises(KnowledgeError) as info:
+            diagnose.load_knowledge(kb_copy)
+        messages = {p.place: p.message for p in info.value.problems if p.file == "evidence.toml"}
+        beside = next(place for place in messages if place.endswith(".beside[1]"))
+        assert "did you mean 'queried_financial_account'" in messages[beside]
+        unless = next(place for place in messages if place.endswith(".unless.symptom"))
+        assert "did you mean 'always_zero'" in messages[unless]
+
     def test_bad_toml_names_the_file(self, kb_copy: Path) -> None:
         """A file that is not valid TOML is reported by name."""
         (kb_copy / "channels.toml").write_text("[[channel]\n", encoding="utf-8")

@@ -55,50 +55,87 @@ class Agenda:
             return reask, "reask"
         if asked >= self.kb.scale.max_questions and not force:
             return None, "cap"
-        main = self.planner.snapshot(known).ranking.main
-        if not (main and main[0].level.id == "confirmed"):  # once a cause is settled, only what can change it
+        shown = self.planner.snapshot(known).ranking.main
+        if not (shown and shown[0].level.id == "confirmed"):  # once a cause is settled, only what can change it
             for fact in self.kb.facts.values():
                 early = fact.early and fact.id not in answers and self.askable(fact, known)
                 if early and self.planner.value(answers, fact.id) > 0:
                     return Step(fact.id, "early"), "early"
-        scored = self._values(answers, known, deferred)
-        if scored and (force or (scored[0][0] >= self.kb.scale.min_value and not self._settled(answers, main, scored))):
-            return self._before(scored[0][2], answers, known, "value")
+        step = self._by_value(answers, known, deferred, shown, frozenset(), force, "value")
+        if step is not None:
+            return step, "value"
+        aside = self.aside(known)
+        main = [s for s in shown if s.cause not in aside]
+        found = bool(main) and main[0].probability >= self.kb.scale.settle_min
         for look in self.kb.scale.second_looks:
-            if all(known.get(c.fact) in c.allowed for c in look.when):
+            if look.applies(known) and not (look.beside and found):  # a look for a cause beside: one is found
                 for fact_id in look.ask:
                     open_ = fact_id not in answers and fact_id not in deferred
                     if open_ and self.askable(self.kb.facts[fact_id], known):
                         return self._before(fact_id, answers, known, "second_look")
+        if aside and (step := self._by_value(answers, known, deferred, main, aside, False, "second_look")):
+            return step, "second_look"
         for fact_id in deferred:
             if self.askable(self.kb.facts[fact_id], known) and self.planner.value(answers, fact_id) > 0:
                 return Step(fact_id, "deferred"), "deferred"
-        return None, "settled" if main else "no_evidence"
+        return None, "settled" if shown else "no_evidence"
+
+    def _by_value(
+        self,
+        answers: Mapping[str, str | None],
+        known: Mapping[str, str],
+        deferred: Sequence[str],
+        main: Sequence[CauseScore],
+        aside: frozenset[str],
+        force: bool,
+        reason: str,
+    ) -> Step | None:
+        """The most valuable question, unless none reaches `min_value` or the answer is settled (`force`: any),
+        planning as if the causes `aside` were not there."""
+        scored = self._values(answers, known, deferred, aside)
+        worth = bool(scored) and scored[0][0] >= self.kb.scale.min_value
+        if scored and (force or (worth and not self._settled(answers, main, scored, aside))):
+            return self._before(scored[0][2], answers, known, reason)[0]
+        return None
+
+    def aside(self, known: Mapping[str, str]) -> frozenset[str]:
+        """The causes that the second looks which apply set beside: planning goes on as if they were not there."""
+        return frozenset(c for look in self.kb.scale.second_looks if look.applies(known) for c in look.beside)
 
     def left_open(self, answers: Mapping[str, str | None], limit: int) -> list[str]:
         """The questions not yet answered whose answer would still teach most, most useful first (at most
         `limit`, each worth at least `min_value`): what would settle a consultation that ended at the cap."""
         known = {k: v for k, v in answers.items() if v is not None}
-        scored = self._values(answers, known, ())
+        scored = self._values(answers, known, (), self.aside(known))
         return [fact_id for value, _, fact_id in scored[:limit] if value >= self.kb.scale.min_value]
 
     def _settled(
-        self, answers: Mapping[str, str | None], main: Sequence[CauseScore], scored: Sequence[tuple[float, int, str]]
+        self,
+        answers: Mapping[str, str | None],
+        main: Sequence[CauseScore],
+        scored: Sequence[tuple[float, int, str]],
+        aside: frozenset[str],
     ) -> bool:
-        """The first cause is likely enough and no question left is much expected to change the top three."""
+        """The first cause (but those set aside) is likely enough and no question left is much expected to change
+        the top three."""
         if not main or main[0].probability < self.kb.scale.settle_min:
             return False
-        return all(self.planner.change(answers, fact_id) < self.kb.scale.settle_change for _, _, fact_id in scored)
+        change = self.kb.scale.settle_change
+        return all(self.planner.change(answers, fact_id, aside) < change for _, _, fact_id in scored)
 
     def _values(
-        self, answers: Mapping[str, str | None], known: Mapping[str, str], deferred: Sequence[str]
+        self,
+        answers: Mapping[str, str | None],
+        known: Mapping[str, str],
+        deferred: Sequence[str],
+        aside: frozenset[str] = frozenset(),
     ) -> list[tuple[float, int, str]]:
         """(value, order, fact) for every question that may be asked now, most valuable first."""
         order = self.planner.fact_order
         out = []
-        for fact_id in self.planner.candidates(answers) - set(answers) - set(deferred):
+        for fact_id in self.planner.candidates(answers, aside) - set(answers) - set(deferred):
             if self.askable(self.kb.facts[fact_id], known):
-                value = self.planner.value(answers, fact_id)
+                value = self.planner.value(answers, fact_id, aside)
                 if value > 0:
                     out.append((value, order[fact_id], fact_id))
         out.sort(key=lambda x: (-x[0], x[1]))

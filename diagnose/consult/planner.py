@@ -20,6 +20,10 @@ information gain about π, H(π) − Σ_o P(o) H(π | o), in nats.
 **Changing the result.** `change` is the chance that asking changes the top three causes listed (or the first),
 summed over the answers that would; the consultation stops once the first cause is likely enough and no
 question reaches `consultation.settle_change`.
+
+**A second cause.** Where domain.md pairs two causes, a `second_look` may set its settled cause `beside`: while
+the look applies, the belief, the values and the change leave that cause out, so the planner looks for a second
+cause beside it as it looked for the first.
 """
 
 from __future__ import annotations
@@ -48,9 +52,10 @@ class Snapshot:
         """What a consultation compares: the main causes in order with their level, and the warnings."""
         return tuple((s.cause, s.level.id) for s in self.ranking.main), self.warnings
 
-    def top(self) -> tuple[str | None, frozenset[str]]:
-        """The first cause listed and the set of the first three: what `Planner.change` watches."""
-        listed = [s.cause for s in self.ranking.listed[:3]]
+    def top(self, aside: frozenset[str] = frozenset()) -> tuple[str | None, frozenset[str]]:
+        """The first cause listed and the set of the first three, leaving out `aside`: what `Planner.change`
+        watches."""
+        listed = [s.cause for s in self.ranking.listed if s.cause not in aside][:3]
         return (listed[0] if listed else None), frozenset(listed)
 
     def state(self, cause: str) -> str:
@@ -129,12 +134,13 @@ class Planner:
         """Each cause's score for these answers; None when a defeater rules it out. Cached."""
         return self._scores(self._known_key(answers))
 
-    def belief(self, answers: Mapping[str, str | None]) -> dict[str, float]:
-        """π over the causes still in play, 不知道 answers included (see the module doc)."""
+    def belief(self, answers: Mapping[str, str | None], aside: frozenset[str] = frozenset()) -> dict[str, float]:
+        """π over the causes still in play, 不知道 answers included (see the module doc), leaving out the causes
+        `aside` (a settled cause beside which a second one is looked for)."""
         known, unknown = _split(answers)
         logits = {}
         for c, s in self.scores(known).items():
-            if s is not None:
+            if s is not None and c not in aside:
                 s -= self._prior_discount[c]
                 own = self.own_facts[c]
                 logits[c] = s + math.fsum(math.log(own[f]) for f in unknown if f in own)
@@ -147,11 +153,13 @@ class Planner:
 
     # -- what a question would do ------------------------------------------------------------------------
 
-    def _outcomes_uncached(self, key: _Key, fact_id: str) -> tuple[tuple[str | None, float, dict[str, float]], ...]:
+    def _outcomes_uncached(
+        self, key: _Key, fact_id: str, aside: frozenset[str] = frozenset()
+    ) -> tuple[tuple[str | None, float, dict[str, float]], ...]:
         """(answer or None for 不知道, its probability, the belief after it) for each outcome of asking."""
         answers = dict(key)
         fact = self.kb.facts[fact_id]
-        belief = self.belief(answers)
+        belief = self.belief(answers, aside)
         known, _ = _split(answers)
         now = self.scores(known)
         after = {v: self.scores({**known, fact_id: v}) for v in fact.allowed}
@@ -175,28 +183,29 @@ class Planner:
                 out.append((outcome, pv, {c: x / pv for c, x in row.items()}))
         return tuple(out)
 
-    def value(self, answers: Mapping[str, str | None], fact_id: str) -> float:
+    def value(self, answers: Mapping[str, str | None], fact_id: str, aside: frozenset[str] = frozenset()) -> float:
         """The expected information gain of asking `fact_id` about the belief (nats), 不知道 included."""
-        belief = self.belief(answers)
+        belief = self.belief(answers, aside)
         if not belief:
             return 0.0
-        outcomes = self._outcomes(frozenset(answers.items()), fact_id)
+        outcomes = self._outcomes(frozenset(answers.items()), fact_id, aside)
         expected = math.fsum(pv * _entropy(post.values()) for _, pv, post in outcomes)
         return max(0.0, _entropy(belief.values()) - expected)
 
-    def change(self, answers: Mapping[str, str | None], fact_id: str) -> float:
-        """The chance that asking `fact_id` changes the first cause listed or the set of the first three."""
-        now = self.snapshot(answers).top()
+    def change(self, answers: Mapping[str, str | None], fact_id: str, aside: frozenset[str] = frozenset()) -> float:
+        """The chance that asking `fact_id` changes the first cause listed or the set of the first three (the
+        causes `aside` left out)."""
+        now = self.snapshot(answers).top(aside)
         known, _ = _split(answers)
         return math.fsum(
             pv
-            for v, pv, _ in self._outcomes(frozenset(answers.items()), fact_id)
-            if v is not None and self.snapshot({**known, fact_id: v}).top() != now
+            for v, pv, _ in self._outcomes(frozenset(answers.items()), fact_id, aside)
+            if v is not None and self.snapshot({**known, fact_id: v}).top(aside) != now
         )
 
-    def candidates(self, answers: Mapping[str, str | None]) -> set[str]:
-        """The input facts that the causes still in play read."""
-        return {f for c in self.belief(answers) for f in self.cause_inputs[c]}
+    def candidates(self, answers: Mapping[str, str | None], aside: frozenset[str] = frozenset()) -> set[str]:
+        """The input facts that the causes still in play (but those `aside`) read."""
+        return {f for c in self.belief(answers, aside) for f in self.cause_inputs[c]}
 
 
 def _entropy(ps: Iterable[float]) -> float:

@@ -257,9 +257,10 @@ class Consultation:
         In order: an earlier answer that a later one contradicts is asked again, once (domain.md §6.1); then the
         question whose answer is expected to teach most about the cause (knowledge/README.md, "Choosing
         questions"); then, before stopping, the facts of a `second_look` that applies (a second cause domain.md
-        pairs with the first); then questions the person put off to look up, if they still matter. It stops at
-        the question cap, or when no question is worth asking. With `force`, it offers the most useful question
-        left even then, and returns None only when there is nothing left to ask.
+        pairs with the first), and questions chosen the same way for a cause beside the one it pairs; then
+        questions the person put off to look up, if they still matter. It stops at the question cap, or when no
+        question is worth asking. With `force`, it offers the most useful question left even then, and returns
+        None only when there is nothing left to ask.
         """
         step, _ = self._agenda.next(self._answers, self.asked, self._deferred, self._reasked, force)
         self._pending = step.fact if step is not None else None

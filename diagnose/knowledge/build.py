@@ -107,11 +107,20 @@ class Builder:
 
     def build_second_look(self, i: int, raw: Mapping[str, Any], facts: Mapping[str, Fact]) -> SecondLook:
         place = f"second_look[{i}]"
-        for j, fact_id in enumerate(raw["ask"], 1):
+        for j, fact_id in enumerate(raw.get("ask", ()), 1):
             if fact_id not in facts:
                 self.missing("evidence.toml", f"{place}.ask[{j}]", f"unknown fact {fact_id!r}", fact_id, facts)
         when = self.conditions("evidence.toml", f"{place}.when", raw["when"], facts)
-        return SecondLook(when, tuple(raw["ask"]), raw["reason"])
+        unless = self.conditions("evidence.toml", f"{place}.unless", raw.get("unless", {}), facts)
+        return SecondLook(when, tuple(raw.get("ask", ())), raw["reason"], unless, tuple(raw.get("beside", ())))
+
+    def check_beside(self, scale: Scale, causes: Mapping[str, Cause]) -> None:
+        """Every cause a second look sets beside exists."""
+        for i, look in enumerate(scale.second_looks, 1):
+            for j, cause_id in enumerate(look.beside, 1):
+                if cause_id not in causes:
+                    place = f"second_look[{i}].beside[{j}]"
+                    self.missing("evidence.toml", place, f"unknown cause {cause_id!r}", cause_id, causes)
 
     # -- facts, channels, derived facts ------------------------------------------------------------------
 

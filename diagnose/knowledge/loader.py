@@ -127,6 +127,7 @@ class _Loader(Builder):
                 continue
             causes[data["id"]] = self.build_cause(rel, data, vocabulary, channels, scale)
         self.cross_check_causes(causes, vocabulary)
+        self.check_beside(scale, causes)
         warnings = self.build_checks("warning", checks_raw.get("warning", ()), vocabulary)
         notes = self.build_checks("note", checks_raw.get("note", ()), vocabulary)
         fallback = Advice(

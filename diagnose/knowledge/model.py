@@ -266,11 +266,20 @@ class Level:
 
 @dataclass(frozen=True, slots=True)
 class SecondLook:
-    """Before stopping: when `when` holds, ask the still-open facts of `ask` (a second cause domain.md pairs)."""
+    """Before stopping: when `when` holds and none of `unless` does, ask the still-open facts of `ask` (a second
+    cause domain.md pairs), and plan on with the causes `beside` left out of the belief."""
 
     when: tuple[Condition, ...]
     ask: tuple[str, ...]
     reason: str
+    unless: tuple[Condition, ...] = ()
+    beside: tuple[str, ...] = ()
+
+    def applies(self, known: Mapping[str, str]) -> bool:
+        """Whether the look applies to these answers (None-free: an unknown fact holds no condition)."""
+        if not all(known.get(c.fact) in c.allowed for c in self.when):
+            return False
+        return not any(known.get(c.fact) in c.allowed for c in self.unless)
 
 
 @dataclass(frozen=True, slots=True)

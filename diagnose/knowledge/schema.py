@@ -385,5 +385,12 @@ EVIDENCE = Table(
             }
         ),
     },
-    {"second_look": ListOf(Table({"when": CONDITIONS, "ask": ListOf(ID, min_len=1), "reason": Str()}))},
+    {
+        "second_look": ListOf(
+            Table(
+                {"when": CONDITIONS, "reason": Str()},
+                {"ask": ListOf(ID, min_len=1), "unless": CONDITIONS, "beside": ListOf(ID, min_len=1)},
+            )
+        )
+    },
 )
