@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from diagnose.errors import Problem, nearest, quote
 from diagnose.knowledge.locate import Locator
 
-__all__ = ["EXTRA_FILES", "SCHEMAS", "check_file", "problems", "schema", "validator"]
+__all__ = ["EXTRA_FILES", "SCHEMAS", "check_extras", "problems", "schema", "validator"]
 
 SCHEMAS = (
     "meta", "facts", "derived", "channels", "checks", "fallback", "replies", "evidence", "reader", "cause",
@@ -96,12 +96,16 @@ def problems(file: str, data: Any, name: str, source: str = "") -> list[Problem]
     return sorted(out, key=lambda p: (p.line or 0, p.place))
 
 
-def check_file(root: Path, rel: str, name: str) -> list[Problem]:
-    """Parse `root/rel` and check it against the schema `name` (for the files the loader does not read)."""
+def check_extras(root: Path) -> list[Problem]:
+    """Check the files of EXTRA_FILES that `root` holds against their schemas (the loader does not read them)."""
     from diagnose.knowledge.loader import parse
 
-    data, source, failed = parse(root, rel)
-    return failed or problems(rel, data, name, source)
+    out: list[Problem] = []
+    for rel, name in EXTRA_FILES.items():
+        if (root / rel).is_file():
+            data, source, failed = parse(root, rel)
+            out += failed or problems(rel, data, name, source)
+    return out
 
 
 def _place(path: Sequence[str | int]) -> str:
