@@ -162,3 +162,19 @@ class TestLazyImport:
         warm = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
         assert json.loads(cold.stdout) is True
         assert json.loads(warm.stdout) is False
+
+
+class TestEditorConfig:
+    def test_taplo_maps_every_knowledge_file_to_its_schema(self) -> None:
+        """.taplo.toml gives each knowledge file the schema the loader or `check` uses, and each path exists."""
+        import fnmatch
+
+        from diagnose.knowledge.loader import tomllib
+
+        root = Path(__file__).resolve().parents[1]
+        config = tomllib.loads((root / ".taplo.toml").read_text(encoding="utf-8"))
+        for rel, name in _every_file():
+            rules = [r for r in config["rule"] if any(fnmatch.fnmatch(f"knowledge/{rel}", g) for g in r["include"])]
+            assert [r["schema"]["path"] for r in rules] == [f"./diagnose/schemas/knowledge/{name}.json"], rel
+        for rule in config["rule"]:
+            assert (root / rule["schema"]["path"]).is_file()
