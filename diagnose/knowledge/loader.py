@@ -129,14 +129,7 @@ class _Loader(Builder):
             facts[f["id"]] = replace(facts[f["id"]], ask_if=ask_if, skip_if=skip_if)
         scale = self.build_scale(evidence_raw, facts)
         channels = self.build_channels(channels_raw["channel"])
-        derived_order = self.order_derived(derived_raw["derived"], facts)
-        # Stubs give every derived fact's values to the conditions; order_derived has already refused cycles.
-        stubs = {
-            d["id"]: Derived(d["id"], text(d["label"]), tuple(Value(v["id"], text(v)) for v in d["values"]), ())
-            for d in derived_order
-        }
-        index = {id(d): n for n, d in enumerate(derived_raw["derived"], 1)}
-        derived = {d["id"]: self.build_derived(d, {**facts, **stubs}, index[id(d)]) for d in derived_order}
+        derived = self.all_derived(derived_raw["derived"], facts)
         vocabulary: dict[str, Fact | Derived] = {**facts, **derived}
         causes: dict[str, Cause] = {}
         for rel, data in causes_raw:
@@ -178,6 +171,17 @@ class _Loader(Builder):
             scale=scale,
             reader=self.check_reader(reader_raw, facts),
         )
+
+    def all_derived(self, raw: tuple[dict[str, Any], ...], facts: dict[str, Fact]) -> dict[str, Derived]:
+        """The derived facts of derived.toml, each after the derived facts its rules read."""
+        order = self.order_derived(raw, facts)
+        # Stubs give every derived fact's values to the conditions; order_derived has already refused cycles.
+        stubs = {
+            d["id"]: Derived(d["id"], text(d["label"]), tuple(Value(v["id"], text(v)) for v in d["values"]), ())
+            for d in order
+        }
+        index = {id(d): n for n, d in enumerate(raw, 1)}
+        return {d["id"]: self.build_derived(d, {**facts, **stubs}, index[id(d)]) for d in order}
 
     def check_reader(self, raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
         """reader.toml, with its `words` naming only facts and values that exist."""
