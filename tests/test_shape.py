@@ -178,3 +178,19 @@ class TestEditorConfig:
             assert [r["schema"]["path"] for r in rules] == [f"./diagnose/schemas/knowledge/{name}.json"], rel
         for rule in config["rule"]:
             assert (root / rule["schema"]["path"]).is_file()
+
+
+class TestSource:
+    def test_source_is_left_out_of_equality(self) -> None:
+        """Two rules that differ only in where they are written are equal and hash alike."""
+        from dataclasses import replace
+
+        from diagnose.knowledge.model import Source
+
+        rule = diagnose.load_knowledge().causes["duplicate_enrollment"].signals[0]
+        moved = replace(rule, source=Source("elsewhere.toml", "signal[9]", 99))
+        assert moved == rule and hash(moved) == hash(rule)
+        assert rule.source is not None and rule.source.file == "causes/duplicate_enrollment.toml"
+        assert rule.source.place == "signal[1]" and rule.source.line == _line_of(
+            SHIPPED / "causes/duplicate_enrollment.toml", "[[signal]]"
+        )
