@@ -61,6 +61,20 @@ class TestHit:
         assert len(list(cache_dir.glob("kb-*.pickle"))) == 1
         assert not list(cache_dir.glob(".kb-*"))  # no temporary file is left behind
 
+    def test_sources_survive_the_cache(self, kb_copy: Path, cache_dir: Path) -> None:
+        """Every rule and example read back from the cache keeps the file, place and line it was loaded with."""
+        loader = Counting()
+        first = cache.cached_load(kb_copy, loader)
+        second = cache.cached_load(kb_copy, loader)
+        assert loader.calls == 1
+        rules = [(r.source, s.source) for r, s in zip(first.rules(), second.rules(), strict=True)]
+        examples = [
+            (e.source, f.source)
+            for c in first.causes
+            for e, f in zip(first.causes[c].examples, second.causes[c].examples, strict=True)
+        ]
+        assert all(a is not None and a.line and a == b for a, b in rules + examples)
+
     def test_load_knowledge_uses_it(self, kb_copy: Path, cache_dir: Path) -> None:
         """The public load_knowledge writes the cache file and reads it back."""
         first = diagnose.load_knowledge(kb_copy)

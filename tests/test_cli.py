@@ -335,7 +335,8 @@ class TestNonInteractive:
         """`check` on a broken directory exits 3 and names the file and place."""
         (kb_copy / "meta.toml").write_text("versin = 1\n", encoding="utf-8")
         assert main(["check", str(kb_copy)]) == 3
-        assert "meta.toml: versin: unknown key" in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert "meta.toml:1: versin: unknown key; did you mean 'version'? Allowed: version" in out
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")

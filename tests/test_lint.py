@@ -12,7 +12,7 @@ import diagnose
 from diagnose.adapters.cli import main
 from diagnose.errors import Problem
 from diagnose.knowledge.lint import lint
-from diagnose.knowledge.model import Condition, KnowledgeBase, Rule
+from diagnose.knowledge.model import Condition, KnowledgeBase, Rule, Source
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -136,6 +136,7 @@ class TestTextAgainstSignals:
             "signal",
             (Condition("symptom", frozenset({"cannot_use"})),),
             weight=0.7,
+            source=Source("causes/duplicate_enrollment.toml", "signal[9]"),
         )
         problems = lint(_with_cause(kb, cause.id, signals=(*cause.signals, probe)))
         _find(problems, "causes/duplicate_enrollment.toml", "signal[9]", "never mention")
@@ -149,7 +150,7 @@ class TestSources:
         start = text.index("sources = [")
         path.write_text(text[:start] + "sources = []" + text[text.index("]", start) + 1 :], encoding="utf-8")
         assert main(["check", str(kb_copy)]) == 3
-        assert "causes/duplicate_enrollment.toml: sources: needs at least 1 item" in capsys.readouterr().out
+        assert "causes/duplicate_enrollment.toml:19: sources: needs at least 1 item" in capsys.readouterr().out
 
 
 _PROBE = """

@@ -24,6 +24,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diagnose.adapters.answers import answer_typed, read_answers
@@ -124,8 +125,9 @@ def _check(path: str | None, out: Callable[[str], None]) -> int:
         out(f"error: cannot read {quote(exc.filename)}: {io_problem(exc)}")
         return EXIT_KNOWLEDGE
     from diagnose.knowledge.lint import lint
+    from diagnose.knowledge.shape import check_extras
 
-    problems = lint(kb)
+    problems = [*check_extras(Path(kb.path)), *lint(kb)]
     if problems:
         for problem in problems:
             out(f"error: {problem}")

@@ -6,7 +6,6 @@ Collects problems instead of stopping at the first: the loader (diagnose.knowled
 from __future__ import annotations
 
 import graphlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from diagnose.errors import Problem, nearest
+from diagnose.knowledge.locate import Locator, parse_place
 from diagnose.knowledge.model import (
     Cause,
     Channel,
@@ -26,14 +26,12 @@ from diagnose.knowledge.model import (
     Rule,
     Scale,
     SecondLook,
+    Source,
     Text,
     Value,
 )
 
 __all__ = ["Builder", "freeze", "text"]
-
-_TABLE_PLACE = re.compile(r"^([a-z_]+)\[(\d+)\]")
-
 
 def text(raw: Mapping[str, str]) -> Text:
     return Text(zh=raw["zh"].strip(), en=raw["en"].strip())
@@ -47,20 +45,20 @@ class Builder:
     """The build and cross-check steps of one load; `problems` collects what is wrong, with file and place."""
 
     problems: list[Problem]
-    texts: dict[str, str]
-    """Each file's text, by its path in the knowledge directory (for line numbers)."""
+    locators: dict[str, Locator]
+    """Each file's line index, by its path in the knowledge directory."""
 
     def fail(self, file: str, place: str, message: str) -> None:
         self.problems.append(Problem(file, place, message, line=self.locate(file, place)))
 
     def locate(self, file: str, place: str) -> int | None:
-        """The line of the table a place names ("signal[3].when.x" -> the third [[signal]]), where it has one."""
-        match = _TABLE_PLACE.match(place)
-        if match is None:
-            return None
-        lines = self.table_lines(file, match[1])
-        n = int(match[2])
-        return lines[n - 1] if 0 < n <= len(lines) else None
+        """The line a place names ("signal[3].when.x" -> its `when =` under the third [[signal]]), where known."""
+        locator = self.locators.get(file)
+        return locator.line(parse_place(place)) if locator is not None else None
+
+    def source(self, file: str, place: str) -> Source:
+        """Where `place` of `file` is written."""
+        return Source(file, place, self.locate(file, place))
 
     def missing(self, file: str, place: str, message: str, name: str, known: Iterable[str]) -> None:
         """Report a reference to something undefined, with the nearest defined name when there is one."""
@@ -204,11 +202,14 @@ class Builder:
             sorter.done(*ready)
         return [by_id[k] for k in ordered]
 
-    def build_derived(self, raw: Mapping[str, Any], vocabulary: Mapping[str, Fact | Derived]) -> Derived:
+    def build_derived(self, raw: Mapping[str, Any], vocabulary: Mapping[str, Fact | Derived], n: int) -> Derived:
+        """The derived fact `raw`, the `n`th [[derived]] table of derived.toml."""
         values = vocabulary[raw["id"]].values
         rules = []
         for i, r in enumerate(raw["rule"], 1):
             place = f"derived ({raw['id']}).rule[{i}]"
+            locator = self.locators.get("derived.toml")
+            where = Source("derived.toml", place, locator.line(("derived", n - 1, "rule", i - 1)) if locator else None)
             if r["value"] not in {v.id for v in values}:
                 self.fail("derived.toml", f"{place}.value", f"{r['value']!r} is not one of its values")
             rules.append(
@@ -219,6 +220,7 @@ class Builder:
                     when=self.conditions("derived.toml", f"{place}.when", r["when"], vocabulary),
                     value=r["value"],
                     explain=text(r["explain"]),
+                    source=where,
                 )
             )
         return Derived(raw["id"], text(raw["label"]), values, tuple(rules))
@@ -226,10 +228,11 @@ class Builder:
     # -- conditions and references ------------------------------------------------------------------------
 
     def conditions(
-        self, file: str, place: str, raw: Mapping[str, tuple[str, ...]], vocabulary: Mapping[str, Fact | Derived]
+        self, file: str, place: str, raw: Mapping[str, str | tuple[str, ...]], vocabulary: Mapping[str, Fact | Derived]
     ) -> tuple[Condition, ...]:
         out = []
-        for fact_id, allowed in raw.items():
+        for fact_id, given in raw.items():
+            allowed = (given,) if isinstance(given, str) else given
             fact = vocabulary.get(fact_id)
             if fact is None:
                 self.missing(file, f"{place}.{fact_id}", "unknown fact", fact_id, vocabulary)
@@ -272,7 +275,6 @@ class Builder:
             self.missing(rel, "prior", f"unknown prior {raw['prior']!r}", raw["prior"], scale.priors)
         if raw["confidence"] == "regional" and "regional_note" not in raw:
             self.fail(rel, "regional_note", "a regional cause must say that it depends on 参保地")
-        lines = self.table_lines(rel, "example")
         examples = tuple(
             Example(
                 name=e["name"],
@@ -282,11 +284,11 @@ class Builder:
                 expect=tuple(e["expect"]),
                 absent=tuple(e.get("absent", ())),
                 story=e.get("story"),
-                line=lines[i] if i < len(lines) else None,
+                source=self.source(rel, f"example[{i}] ({e['name']})"),
                 says=tuple(e.get("says", ())),
                 never_says=tuple(e.get("never_says", ())),
             )
-            for i, e in enumerate(raw["example"])
+            for i, e in enumerate(raw["example"], 1)
         )
         return Cause(
             id=cid,
@@ -314,18 +316,17 @@ class Builder:
         """A cause's signals and defeaters, each with its weight and the line of its table."""
         cid = raw["id"]
         signals = []
-        lines = self.table_lines(rel, "signal")
         for i, r in enumerate(raw["signal"], 1):
             weight = scale.weights.get(r["weight"])
             if weight is None:
                 self.missing(rel, f"signal[{i}].weight", f"unknown weight {r['weight']!r}", r["weight"], scale.weights)
             when = self.conditions(rel, f"signal[{i}].when", r["when"], vocabulary)
-            line = lines[i - 1] if i <= len(lines) else None
-            rule = Rule(f"{cid}#s{i}", cid, "signal", when, weight=weight or 0.0, strength=r["weight"], reason=r["reason"])
-            signals.append(replace(rule, line=line))
+            where = self.source(rel, f"signal[{i}]")
+            signals.append(
+                Rule(f"{cid}#s{i}", cid, "signal", when, weight=weight or 0.0, strength=r["weight"], reason=r["reason"], source=where)
+            )
         if not any(r.weight > 0 for r in signals):
             self.fail(rel, "signal", "a cause needs at least one signal with a positive weight")
-        lines = self.table_lines(rel, "unless")
         defeaters = tuple(
             Rule(
                 f"{cid}#u{i}",
@@ -333,18 +334,11 @@ class Builder:
                 "unless",
                 self.conditions(rel, f"unless[{i}].when", r["when"], vocabulary),
                 reason=r["reason"],
-                line=lines[i - 1] if i <= len(lines) else None,
+                source=self.source(rel, f"unless[{i}]"),
             )
             for i, r in enumerate(raw.get("unless", ()), 1)
         )
         return tuple(signals), defeaters
-
-    def table_lines(self, rel: str, name: str) -> list[int]:
-        """The lines (1-based) of the `[[name]]` headers of a file, in order: tomllib gives no positions, so they
-        are found in the text."""
-        source = self.texts.get(rel, "")
-        header = f"[[{name}]]"
-        return [n for n, line in enumerate(source.splitlines(), 1) if line.strip() == header]
 
     def cross_check_causes(self, causes: Mapping[str, Cause], vocabulary: Mapping[str, Fact | Derived]) -> None:
         """Check what causes refer to: example facts and expected causes."""
@@ -386,6 +380,7 @@ class Builder:
                     c["id"],
                     kind,  # type: ignore[arg-type]
                     self.conditions("checks.toml", f"{place}.rule[{j}].when", r["when"], vocabulary),
+                    source=self.source("checks.toml", f"{place}.rule[{j}]"),
                 )
                 for j, r in enumerate(c["rule"], 1)
             )

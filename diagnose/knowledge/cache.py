@@ -28,8 +28,9 @@ __all__ = ["DEFAULT_PATH", "cache_dir", "cache_file", "cached_load", "key", "res
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "knowledge"  # knowledge/ in a source checkout
 
 _MAGIC = b"yibao-diagnose knowledge cache 1\n"
-_CODE = ("model.py", "build.py", "loader.py", "lint.py", "cache.py")
-"""The modules whose code shapes the cached value: a change to any of them makes the cache stale."""
+_CODE = ("model.py", "build.py", "loader.py", "lint.py", "cache.py", "shape.py", "locate.py")
+"""The modules whose code shapes the cached value: a change to any of them makes the cache stale (so does a
+change to a knowledge schema)."""
 
 
 def resolve(path: str | os.PathLike[str] | None = None) -> Path:
@@ -67,6 +68,7 @@ def key(root: Path) -> bytes:
     h.update(f"{__version__}\0{sys.implementation.cache_tag}\0{sys.version}\0".encode())
     here = Path(__file__).parent
     files = [here / name for name in _CODE]
+    files += sorted((here.parent / "schemas" / "knowledge").glob("*.json"))
     files += sorted(root.glob("*.toml")) + sorted((root / "causes").glob("*.toml"))
     for path in files:
         data = path.read_bytes()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from diagnose.inference import semantics
 from diagnose.errors import DiagnoseError, Problem
-from diagnose.knowledge.model import MAINTAINER_ONLY, Cause, Check, Condition, Derived, KnowledgeBase, Rule
+from diagnose.knowledge.model import MAINTAINER_ONLY, Cause, Check, Condition, Derived, KnowledgeBase, Rule, Source
 
 if TYPE_CHECKING:
     from diagnose.api import Diagnoser
@@ -52,22 +52,14 @@ def examples(kb: KnowledgeBase, *, diagnoser: Diagnoser | None = None) -> list[P
     return [*_examples(kb, diagnoser), *_reply_examples(kb)]
 
 
-def _where(kb: KnowledgeBase, rule: Rule) -> tuple[str, str]:
-    """The file and place of a rule, named as the loader names them."""
-    tail = rule.id.rsplit("#", 1)[1]
-    if rule.kind == "signal":
-        return f"causes/{rule.owner}.toml", f"signal[{tail[1:]}]"
-    if rule.kind == "unless":
-        return f"causes/{rule.owner}.toml", f"unless[{tail[1:]}]"
-    if rule.kind == "derived":
-        return "derived.toml", f"derived ({rule.owner}).rule[{tail}]"
-    checks = kb.warnings if rule.kind == "warning" else kb.notes
-    i = list(checks).index(rule.owner) + 1
-    return "checks.toml", f"{rule.kind}[{i}] ({rule.owner}).rule[{tail}]"
+def _where(rule: Rule) -> Source:
+    """Where a rule is written, as the loader recorded it; a rule made in memory is named by its id."""
+    return rule.source if rule.source is not None else Source("", rule.id)
 
 
-def _problem(kb: KnowledgeBase, rule: Rule, message: str) -> Problem:
-    return Problem(*_where(kb, rule), message, line=rule.line)
+def _problem(rule: Rule, message: str) -> Problem:
+    where = _where(rule)
+    return Problem(where.file, where.place, message, line=where.line)
 
 
 def _assignments(kb: KnowledgeBase, conditions: tuple[Condition, ...]) -> Iterator[dict[str, str]]:
@@ -100,7 +92,7 @@ def _unreachable(kb: KnowledgeBase) -> Iterator[Problem]:
     for owner in [*owners, *kb.notes.values()]:
         for rule in owner.rules:
             if _witness(kb, [rule]) is None:
-                yield _problem(kb, rule, "no answers make every condition hold (unreachable)")
+                yield _problem(rule, "no answers make every condition hold (unreachable)")
         if isinstance(owner, Cause):
             positive = [r for r in owner.signals if r.weight > 0]
             if not any(_witness(kb, [r], owner.defeaters) is not None for r in positive):
@@ -126,8 +118,8 @@ def _subsumed(kb: KnowledgeBase) -> Iterator[Problem]:
                     continue
                 if _implies(loose, strict) and i > j:
                     continue  # two identical rules: report the later one only
-                _, place = _where(kb, loose)
-                yield _problem(kb, strict, f"redundant: {place} holds whenever this rule does")
+                place = _where(loose).place
+                yield _problem(strict, f"redundant: {place} holds whenever this rule does")
                 break
 
 
@@ -149,7 +141,6 @@ def _conflicts(kb: KnowledgeBase) -> Iterator[Problem]:
                 if semantics.fires(first, values) and semantics.fires(second, values):
                     shown = ", ".join(f"{k}={v}" for k, v in answers.items())
                     yield _problem(
-                        kb,
                         second,
                         f"conflicts with rule[{i}]: both hold for {shown}, concluding "
                         f"{first.value!r} and {second.value!r}",
@@ -213,7 +204,7 @@ def _text_vs_signals(kb: KnowledgeBase) -> Iterator[Problem]:
                     continue
                 fact = kb.facts[c.fact]
                 if not any(t in text for v in fact.values if v.id in c.allowed for t in v.terms):
-                    yield _problem(kb, rule, f"supports the cause on {c.fact}={'/'.join(sorted(c.allowed))}, "
+                    yield _problem(rule, f"supports the cause on {c.fact}={'/'.join(sorted(c.allowed))}, "
                                   "which the cause's title and explanation never mention")
 
 
@@ -236,17 +227,18 @@ def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Proble
                     yield Problem("checks.toml", place, f"expects {kind} {check.id} to be raised, got {sorted(raised)}")
     for cause in kb.causes.values():
         for i, example in enumerate(cause.examples, 1):
-            file, place = f"causes/{cause.id}.toml", f"example[{i}] ({example.name})"
+            where = example.source or Source(f"causes/{cause.id}.toml", f"example[{i}] ({example.name})")
+            file, place, line = where.file, where.place, where.line
             try:
                 result = diagnoser.diagnose(dict(example.facts))
             except DiagnoseError as exc:
-                yield Problem(file, place, f"cannot be diagnosed: {exc}", line=example.line)
+                yield Problem(file, place, f"cannot be diagnosed: {exc}", line=line)
                 continue
             problems = example_problems(result, example.top, example.expect, example.absent)
             shown = shown_text(kb, result)
             problems += [f"the result should say {w!r} but does not" for w in example.says if w not in shown]
             problems += [f"the result must not say {w!r} but does" for w in example.never_says if w in shown]
-            yield from (Problem(file, place, m, line=example.line) for m in problems)
+            yield from (Problem(file, place, m, line=line) for m in problems)
 
 
 def shown_text(kb: KnowledgeBase, result: Any) -> str:

@@ -1,4 +1,4 @@
-"""Loads a knowledge directory in one call: read, parse, validate against the schema, cross-check, freeze."""
+"""Loads a knowledge directory in one call: read, parse, validate against the JSON Schemas, cross-check, freeze."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from diagnose.errors import KnowledgeError, Problem
-from diagnose.knowledge import schema
+from diagnose.knowledge import shape
 from diagnose.knowledge.cache import DEFAULT_PATH, resolve
 from diagnose.knowledge.build import Builder, freeze, text
+from diagnose.knowledge.locate import Locator
 from diagnose.knowledge.model import Advice, Cause, Derived, Fact, KnowledgeBase, Replies, Value
 
 if sys.version_info >= (3, 11):
@@ -20,20 +21,45 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = ["DEFAULT_PATH", "load", "resolve"]
+__all__ = ["DEFAULT_PATH", "load", "parse", "resolve"]
 
 
 _FILES = {
-    "meta.toml": schema.META,
-    "facts.toml": schema.FACTS,
-    "derived.toml": schema.DERIVED,
-    "channels.toml": schema.CHANNELS,
-    "checks.toml": schema.CHECKS,
-    "fallback.toml": schema.FALLBACK,
-    "replies.toml": schema.REPLIES,
-    "evidence.toml": schema.EVIDENCE,
-    "reader.toml": schema.READER,
+    "meta.toml": "meta",
+    "facts.toml": "facts",
+    "derived.toml": "derived",
+    "channels.toml": "channels",
+    "checks.toml": "checks",
+    "fallback.toml": "fallback",
+    "replies.toml": "replies",
+    "evidence.toml": "evidence",
+    "reader.toml": "reader",
 }
+"""Each file the loader reads, and the schema (diagnose/schemas/knowledge/NAME.json) it must follow."""
+
+INVALID: Any = object()
+"""What `read` returns for a file that cannot be used."""
+
+
+def parse(root: Path, rel: str) -> tuple[Any, str, list[Problem]]:
+    """The parsed TOML of `root/rel`, its text, and the problem when it is missing or not TOML."""
+    path = root / rel
+    if not path.is_file():
+        return None, "", [Problem(rel, "", "file is missing")]
+    try:
+        source = path.read_text(encoding="utf-8")
+        return tomllib.loads(source), source, []
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        return None, "", [Problem(rel, "", f"not valid TOML: {exc or 'nested too deeply'}")]
+
+
+def _tuples(value: Any) -> Any:
+    """`value` with every list made a tuple, so nothing loaded can be changed in place."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
 
 
 def load(path: str | os.PathLike[str] | None = None) -> KnowledgeBase:
@@ -62,35 +88,30 @@ class _Loader(Builder):
         self.root = root
         self.problems: list[Problem] = []
         self.texts: dict[str, str] = {}
+        self.locators: dict[str, Locator] = {}
 
-    def read(self, rel: str, shape: schema.Validator) -> Any:
+    def read(self, rel: str, name: str) -> Any:
         """Parse one TOML file and check it against its schema; INVALID when it cannot be used."""
-        path = self.root / rel
-        if not path.is_file():
-            self.fail(rel, "", "file is missing")
-            return schema.INVALID
-        try:
-            source = path.read_text(encoding="utf-8")
-            raw = tomllib.loads(source)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
-            self.fail(rel, "", f"not valid TOML: {exc or 'nested too deeply'}")
-            return schema.INVALID
+        data, source, failed = parse(self.root, rel)
+        if failed:
+            self.problems.extend(failed)
+            return INVALID
         self.texts[rel] = source
-        ctx = schema.Context(rel)
-        data = shape.check(raw, ctx, "")
-        self.problems.extend(replace(p, line=self.locate(rel, p.place)) for p in ctx.problems)
-        return data
+        self.locators[rel] = Locator(source)
+        found = shape.problems(rel, data, name, source)
+        self.problems.extend(found)
+        return INVALID if found else _tuples(data)
 
     def run(self) -> KnowledgeBase | None:
         if not self.root.is_dir():
             self.fail(str(self.root), "", "knowledge directory not found")
             return None
-        raw = {name: self.read(name, shape) for name, shape in _FILES.items()}
+        raw = {rel: self.read(rel, name) for rel, name in _FILES.items()}
         cause_files = sorted((self.root / "causes").glob("*.toml"))
         if not cause_files:
             self.fail("causes/", "", "no cause files found")
-        causes_raw = [(f"causes/{p.name}", self.read(f"causes/{p.name}", schema.CAUSE)) for p in cause_files]
-        if any(x is schema.INVALID for x in raw.values()):
+        causes_raw = [(f"causes/{p.name}", self.read(f"causes/{p.name}", "cause")) for p in cause_files]
+        if any(x is INVALID for x in raw.values()):
             return None
         return self.assemble(raw, causes_raw)
 
@@ -108,17 +129,11 @@ class _Loader(Builder):
             facts[f["id"]] = replace(facts[f["id"]], ask_if=ask_if, skip_if=skip_if)
         scale = self.build_scale(evidence_raw, facts)
         channels = self.build_channels(channels_raw["channel"])
-        derived_order = self.order_derived(derived_raw["derived"], facts)
-        # Stubs give every derived fact's values to the conditions; order_derived has already refused cycles.
-        stubs = {
-            d["id"]: Derived(d["id"], text(d["label"]), tuple(Value(v["id"], text(v)) for v in d["values"]), ())
-            for d in derived_order
-        }
-        derived = {d["id"]: self.build_derived(d, {**facts, **stubs}) for d in derived_order}
+        derived = self.all_derived(derived_raw["derived"], facts)
         vocabulary: dict[str, Fact | Derived] = {**facts, **derived}
         causes: dict[str, Cause] = {}
         for rel, data in causes_raw:
-            if data is schema.INVALID:
+            if data is INVALID:
                 continue
             if data["id"] != Path(rel).stem:
                 self.fail(rel, "id", f"{data['id']!r} must match the file name {Path(rel).stem!r}")
@@ -157,6 +172,17 @@ class _Loader(Builder):
             scale=scale,
             reader=self.check_reader(reader_raw, facts),
         )
+
+    def all_derived(self, raw: tuple[dict[str, Any], ...], facts: dict[str, Fact]) -> dict[str, Derived]:
+        """The derived facts of derived.toml, each after the derived facts its rules read."""
+        order = self.order_derived(raw, facts)
+        # Stubs give every derived fact's values to the conditions; order_derived has already refused cycles.
+        stubs = {
+            d["id"]: Derived(d["id"], text(d["label"]), tuple(Value(v["id"], text(v)) for v in d["values"]), ())
+            for d in order
+        }
+        index = {id(d): n for n, d in enumerate(raw, 1)}
+        return {d["id"]: self.build_derived(d, {**facts, **stubs}, index[id(d)]) for d in order}
 
     def check_reader(self, raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
         """reader.toml, with its `words` naming only facts and values that exist."""

@@ -13,6 +13,16 @@ MAINTAINER_ONLY = re.compile(r"seed\d{3}|\.txt|no\. from memory|https?://", re.I
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """Where something is written: its file in the knowledge directory, its place there and its line."""
+
+    file: str
+    place: str
+    line: int | None = None
+    """1-based, where the file's text gives it."""
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
     """One user-facing text in Chinese (primary) and English."""
 
@@ -108,8 +118,8 @@ class Rule:
     weight: float = 0.0
     strength: str | None = None
     reason: str | None = None
-    line: int | None = None
-    """The line of the rule's table in its file (1-based), for messages."""
+    source: Source | None = field(default=None, compare=False)
+    """Where the rule is written, for messages (None for a rule made in memory)."""
 
     @property
     def conditions(self) -> tuple[Condition, ...]:
@@ -160,8 +170,8 @@ class Example:
     expect: tuple[str, ...]
     absent: tuple[str, ...]
     story: str | None
-    line: int | None = None
-    """The line of its `[[example]]` table."""
+    source: Source | None = field(default=None, compare=False)
+    """Where its `[[example]]` table is written."""
     says: tuple[str, ...] = ()
     """Words the result screen (in Chinese) must show for these answers, e.g. 继承 for an heir."""
     never_says: tuple[str, ...] = ()
