@@ -366,3 +366,14 @@ def test_names_after_wo_xing_ben_ren_wo_shi_are_masked(text: str, name: str) -> 
     reading = diagnose.read_message(text)
     assert not [k for k in (reading.text, *reading.unmatched, *(f.span for f in reading.facts)) if name in k]
     assert diagnose.read_message("我是退休职工，卡是0").text == "我是退休职工，卡是0"
+
+
+def test_a_negation_about_a_third_person_says_nothing_about_the_subject() -> None:
+    facts = diagnose.extract_facts("我妈卡里没钱了，他爸还没用过")
+    assert "own_spending" not in facts
+    assert diagnose.extract_facts("他爸还没用过，我卡里钱没了").get("own_spending") is None
+
+
+def test_a_credit_that_stopped_is_not_the_reform_comparison() -> None:
+    assert "compares_with_pre_reform" not in diagnose.extract_facts("我个人账户以前每个月都有钱进，今年一分没有了")
+    assert "compares_with_pre_reform" not in diagnose.extract_facts("我爸的医保卡以前每月有钱进，今年开始就没进过钱")

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from diagnose.consult.found import Found, Reading
 from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Found", "Reader", "Reading"]
@@ -35,37 +36,6 @@ _SYMPTOM_ORDER = (
     "always_zero",
 )
 """When a message says two symptoms of the subject, the more specific one is offered (with less confidence)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One fact read from a message: its value, the (masked) text it came from and how sure the reader is."""
-
-    fact: str
-    value: str
-    span: str
-    confidence: float
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What a first message says: facts about the subject, whose account it is, and what matched nothing."""
-
-    text: str
-    """The message, masked."""
-    facts: tuple[Found, ...]
-    subject: str | None
-    """"self", "family_member", or None when the message does not say."""
-    unmatched: tuple[str, ...]
-    threshold: float
-
-    def confident(self) -> dict[str, str]:
-        """Fact -> value for the facts read with at least the knowledge base's threshold of confidence."""
-        return {f.fact: f.value for f in self.facts if f.confidence >= self.threshold}
-
-    def guesses(self) -> dict[str, str]:
-        """Fact -> value for the facts read with less confidence: to offer as the default, not to use."""
-        return {f.fact: f.value for f in self.facts if f.confidence < self.threshold}
 
 
 @dataclass(slots=True)
