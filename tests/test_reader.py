@@ -377,3 +377,9 @@ def test_a_negation_about_a_third_person_says_nothing_about_the_subject() -> Non
 def test_a_credit_that_stopped_is_not_the_reform_comparison() -> None:
     assert "compares_with_pre_reform" not in diagnose.extract_facts("我个人账户以前每个月都有钱进，今年一分没有了")
     assert "compares_with_pre_reform" not in diagnose.extract_facts("我爸的医保卡以前每月有钱进，今年开始就没进过钱")
+
+
+def test_an_official_call_is_not_a_scam_claim() -> None:
+    assert "external_claim" not in diagnose.extract_facts("医院打电话说我住院费要补交，我去银行查了社保卡，余额是0")
+    assert "external_claim" not in diagnose.extract_facts("医保中心来电说我的账户要补资料")
+    assert diagnose.extract_facts("收到一条短信说我的医保账户要被冻结").get("external_claim") == "sms_or_call"
