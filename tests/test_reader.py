@@ -383,3 +383,8 @@ def test_an_official_call_is_not_a_scam_claim() -> None:
     assert "external_claim" not in diagnose.extract_facts("医院打电话说我住院费要补交，我去银行查了社保卡，余额是0")
     assert "external_claim" not in diagnose.extract_facts("医保中心来电说我的账户要补资料")
     assert diagnose.extract_facts("收到一条短信说我的医保账户要被冻结").get("external_claim") == "sms_or_call"
+
+
+def test_a_channel_named_for_another_action_is_not_where_the_balance_was_seen() -> None:
+    assert diagnose.extract_facts("我在银行取过钱，医保App里个人账户显示0").get("query_channel") != "bank"
+    assert diagnose.extract_facts("我在银行ATM上查社保卡余额是0").get("query_channel") == "bank"

@@ -83,6 +83,7 @@ class Reader:
         self._reports = set(cfg.get("reports", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
+        self._other_action = _regex(cfg.get("other_actions", ()))
         people = (self._other.pattern, self._self.pattern, self._pronoun.pattern)
         self._owned = re.compile("|".join(f"({p})(?:自己)?的?(?:{self._account.pattern})" for p in people), re.I)
         self._unless = [(re.compile(u["when"], re.I), u["fact"]) for u in cfg.get("unless", ())]
@@ -332,6 +333,7 @@ class Reader:
     def _channel(self, clauses: list[_Clause], claim: Any) -> None:
         """Where the 0 was seen: a channel in a clause with a zero, told from one mentioned with money."""
         channels = [(c, h[1]) for c in clauses for h in c.hits if h[0] == "query_channel"]
+        channels = [(c, v) for c, v in channels if c.zero or c.money or not self._other_action.search(c.text)]
         if not channels:
             return
         for c, n in itertools.pairwise(clauses):  # 用掌上12333查，那一栏是0: the 0 of the next clause

@@ -284,6 +284,7 @@ READER = Table(
         ),
         "object_marks": ListOf(Str()),
         "not_negations": ListOf(Str()),
+        "other_actions": ListOf(Str()),
         "shared": ListOf(Str(ident=True)),
         "seen_only": ListOf(Str(ident=True)),
         "object_facts": ListOf(Str(ident=True)),
