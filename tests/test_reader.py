@@ -366,3 +366,25 @@ def test_names_after_wo_xing_ben_ren_wo_shi_are_masked(text: str, name: str) -> 
     reading = diagnose.read_message(text)
     assert not [k for k in (reading.text, *reading.unmatched, *(f.span for f in reading.facts)) if name in k]
     assert diagnose.read_message("我是退休职工，卡是0").text == "我是退休职工，卡是0"
+
+
+def test_a_negation_about_a_third_person_says_nothing_about_the_subject() -> None:
+    facts = diagnose.extract_facts("我妈卡里没钱了，他爸还没用过")
+    assert "own_spending" not in facts
+    assert diagnose.extract_facts("他爸还没用过，我卡里钱没了").get("own_spending") is None
+
+
+def test_a_credit_that_stopped_is_not_the_reform_comparison() -> None:
+    assert "compares_with_pre_reform" not in diagnose.extract_facts("我个人账户以前每个月都有钱进，今年一分没有了")
+    assert "compares_with_pre_reform" not in diagnose.extract_facts("我爸的医保卡以前每月有钱进，今年开始就没进过钱")
+
+
+def test_an_official_call_is_not_a_scam_claim() -> None:
+    assert "external_claim" not in diagnose.extract_facts("医院打电话说我住院费要补交，我去银行查了社保卡，余额是0")
+    assert "external_claim" not in diagnose.extract_facts("医保中心来电说我的账户要补资料")
+    assert diagnose.extract_facts("收到一条短信说我的医保账户要被冻结").get("external_claim") == "sms_or_call"
+
+
+def test_a_channel_named_for_another_action_is_not_where_the_balance_was_seen() -> None:
+    assert diagnose.extract_facts("我在银行取过钱，医保App里个人账户显示0").get("query_channel") != "bank"
+    assert diagnose.extract_facts("我在银行ATM上查社保卡余额是0").get("query_channel") == "bank"

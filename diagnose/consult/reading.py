@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from diagnose.consult.found import Found, Reading
 from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Found", "Reader", "Reading"]
@@ -35,37 +36,6 @@ _SYMPTOM_ORDER = (
     "always_zero",
 )
 """When a message says two symptoms of the subject, the more specific one is offered (with less confidence)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One fact read from a message: its value, the (masked) text it came from and how sure the reader is."""
-
-    fact: str
-    value: str
-    span: str
-    confidence: float
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """What a first message says: facts about the subject, whose account it is, and what matched nothing."""
-
-    text: str
-    """The message, masked."""
-    facts: tuple[Found, ...]
-    subject: str | None
-    """"self", "family_member", or None when the message does not say."""
-    unmatched: tuple[str, ...]
-    threshold: float
-
-    def confident(self) -> dict[str, str]:
-        """Fact -> value for the facts read with at least the knowledge base's threshold of confidence."""
-        return {f.fact: f.value for f in self.facts if f.confidence >= self.threshold}
-
-    def guesses(self) -> dict[str, str]:
-        """Fact -> value for the facts read with less confidence: to offer as the default, not to use."""
-        return {f.fact: f.value for f in self.facts if f.confidence < self.threshold}
 
 
 @dataclass(slots=True)
@@ -113,6 +83,7 @@ class Reader:
         self._reports = set(cfg.get("reports", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
+        self._other_action = _regex(cfg.get("other_actions", ()))
         people = (self._other.pattern, self._self.pattern, self._pronoun.pattern)
         self._owned = re.compile("|".join(f"({p})(?:自己)?的?(?:{self._account.pattern})" for p in people), re.I)
         self._unless = [(re.compile(u["when"], re.I), u["fact"]) for u in cfg.get("unless", ())]
@@ -362,6 +333,7 @@ class Reader:
     def _channel(self, clauses: list[_Clause], claim: Any) -> None:
         """Where the 0 was seen: a channel in a clause with a zero, told from one mentioned with money."""
         channels = [(c, h[1]) for c in clauses for h in c.hits if h[0] == "query_channel"]
+        channels = [(c, v) for c, v in channels if c.zero or c.money or not self._other_action.search(c.text)]
         if not channels:
             return
         for c, n in itertools.pairwise(clauses):  # 用掌上12333查，那一栏是0: the 0 of the next clause
