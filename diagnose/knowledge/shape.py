@@ -32,6 +32,7 @@ SCHEMAS = (
 EXTRA_FILES = {
     "contract.toml": "contract",
     "messages.toml": "messages",
+    "messages_blind.toml": "messages",
     "stories.toml": "stories",
     "stories_blind.toml": "stories",
 }
