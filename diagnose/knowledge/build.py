@@ -112,14 +112,6 @@ class Builder:
         unless = self.conditions("evidence.toml", f"{place}.unless", raw.get("unless", {}), facts)
         return SecondLook(when, tuple(raw.get("ask", ())), raw["reason"], unless, tuple(raw.get("beside", ())))
 
-    def check_beside(self, scale: Scale, causes: Mapping[str, Cause]) -> None:
-        """Every cause a second look sets beside exists."""
-        for i, look in enumerate(scale.second_looks, 1):
-            for j, cause_id in enumerate(look.beside, 1):
-                if cause_id not in causes:
-                    place = f"second_look[{i}].beside[{j}]"
-                    self.missing("evidence.toml", place, f"unknown cause {cause_id!r}", cause_id, causes)
-
     # -- facts, channels, derived facts ------------------------------------------------------------------
 
     def build_facts(self, raw: Iterable[Mapping[str, Any]]) -> dict[str, Fact]:

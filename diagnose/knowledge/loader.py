@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from diagnose.knowledge import shape
 from diagnose.knowledge.cache import DEFAULT_PATH, resolve
 from diagnose.knowledge.build import Builder, freeze, text
 from diagnose.knowledge.locate import Locator
-from diagnose.knowledge.model import Advice, Cause, Derived, Fact, KnowledgeBase, Replies, Value
+from diagnose.knowledge.model import Advice, Cause, Derived, Fact, KnowledgeBase, Replies, Scale, Value
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -183,6 +184,14 @@ class _Loader(Builder):
         }
         index = {id(d): n for n, d in enumerate(raw, 1)}
         return {d["id"]: self.build_derived(d, {**facts, **stubs}, index[id(d)]) for d in order}
+
+    def check_beside(self, scale: Scale, causes: Mapping[str, Cause]) -> None:
+        """Every cause a second look sets beside exists."""
+        for i, look in enumerate(scale.second_looks, 1):
+            for j, cause_id in enumerate(look.beside, 1):
+                if cause_id not in causes:
+                    place = f"second_look[{i}].beside[{j}]"
+                    self.missing("evidence.toml", place, f"unknown cause {cause_id!r}", cause_id, causes)
 
     def check_reader(self, raw: dict[str, Any], facts: dict[str, Fact]) -> dict[str, Any]:
         """reader.toml, with its `words` naming only facts and values that exist."""
