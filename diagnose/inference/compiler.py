@@ -72,7 +72,21 @@ def compile_engine(kb: KnowledgeBase) -> type:
         for fact in kb.derived:
             _settle(engine, Inferred, fact, None, None)
 
-    attrs: dict[str, Any] = {"Answers": Answers, "Inferred": Inferred}
+    base = experta.KnowledgeEngine
+
+    def get_deffacts(engine: Any) -> list[Any]:
+        # experta looks its DefFacts up with inspect.getmembers at every reset; the class never changes.
+        cached: list[Any] | None = engine.__dict__.get("_deffacts")
+        if cached is None:
+            cached = engine.__dict__["_deffacts"] = list(base.get_deffacts(engine))
+        return cached
+
+    attrs: dict[str, Any] = {
+        "Answers": Answers,
+        "Inferred": Inferred,
+        "get_activations": _get_activations,
+        "get_deffacts": get_deffacts,
+    }
     depth = depths(kb)
     for d in kb.derived.values():
         for i, rule in enumerate(d.rules):
@@ -84,7 +98,36 @@ def compile_engine(kb: KnowledgeBase) -> type:
     for rule in kb.rules():
         if rule.kind != "derived":
             attrs[f"{rule.kind}_{rule.id}"] = experta.Rule(*patterns(rule.when))(_record(rule))
-    return type("CompiledEngine", (experta.KnowledgeEngine,), attrs)
+    return type("CompiledEngine", (base,), attrs)
+
+
+def _get_activations(engine: Any) -> tuple[list[Any], list[Any]]:
+    """experta's `get_activations` (ReteMatcher.changes), minus work that cannot find anything.
+
+    experta asks every rule's conflict-set node for its news at every cycle. Most cycles fire a signal rule, which
+    only records its id: no fact was declared or retracted, and a node's news come only from a fact reaching it,
+    so there is nothing to collect. When facts did change, only the nodes holding news are emptied. The
+    activations and their order are experta's own (tests/test_compiled.py checks every answer set against the
+    compiled back-end); BENCHMARKS.md has the figures."""
+    adding, deleting = engine.facts.changes
+    added: list[Any] = []
+    removed: list[Any] = []
+    if not adding and not deleting:
+        return added, removed
+    # What ReteMatcher.changes does, asking only the conflict sets that hold news.
+    matcher = engine.matcher
+    for fact in deleting:
+        matcher.root_node.remove(fact)
+    for fact in adding:
+        matcher.root_node.add(fact)
+    for node in matcher._get_conflict_set_nodes():
+        if node.added:
+            added.extend(node.added)
+            node.added = set()
+        if node.removed:
+            removed.extend(node.removed)
+            node.removed = set()
+    return added, removed
 
 
 def _settle(engine: Any, inferred: type, fact: str, value: str | None, rule: str | None) -> None:

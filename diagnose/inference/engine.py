@@ -7,7 +7,7 @@ their facts. Each thread gets its own instance of the compiled class instead of 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from diagnose.inference.compiler import compile_engine, input_fields
@@ -15,6 +15,28 @@ from diagnose.inference.semantics import Inference
 from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Engine"]
+
+
+def _flat_reset(root: Any) -> Callable[[], None]:
+    """The matcher's reset: every node of the Rete network clears its own memory, each once.
+
+    experta's own reset recurses from the root, logging a debug record per node visited, and visits a node once
+    per path to it; the memories it clears are the same. The network does not change after it is built, so the
+    nodes are listed once, here."""
+    nodes: dict[int, Any] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) not in nodes:
+            nodes[id(node)] = node
+            stack.extend(child.node for child in node.children)
+    resets = tuple(node._reset for node in nodes.values())
+
+    def reset() -> None:
+        for clear in resets:
+            clear()
+
+    return reset
 
 
 class Engine:
@@ -30,6 +52,7 @@ class Engine:
         engine = getattr(self._local, "engine", None)
         if engine is None:
             engine = self._local.engine = self._class()
+            engine.matcher.reset = _flat_reset(engine.matcher.root_node)
         return engine
 
     def run(self, answers: Mapping[str, str | None]) -> Inference:
