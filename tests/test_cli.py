@@ -331,6 +331,28 @@ class TestNonInteractive:
         assert main(["check"]) == 0
         assert capsys.readouterr().out.startswith("ok:")
 
+    @pytest.mark.parametrize("engine", ["compiled", "experta"])
+    def test_check_diagnoses_examples_with_the_engine_chosen(
+        self, engine: str, kb_copy: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`check --engine` diagnoses the examples with that back-end (experta runs only when asked for); an
+        example expecting another cause first fails on either, with the same message."""
+        from diagnose.inference.engine import Engine
+
+        runs = []
+        real_run = Engine.run
+        monkeypatch.setattr(Engine, "run", lambda self, answers: runs.append(1) or real_run(self, answers))
+        path = kb_copy / "causes" / "transfer_pending.toml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('top = "transfer_pending"', 'top = "funds_used_up"', 1), encoding="utf-8")
+        assert main(["--engine", engine, "check", str(kb_copy)]) == 3
+        out = capsys.readouterr().out
+        assert out.endswith(
+            "causes/transfer_pending.toml:71: example[1] (transfer_old_city_zeroed_new_not_arrived): expects "
+            "funds_used_up first, got transfer_pending\n1 problem(s) found\n"
+        )
+        assert bool(runs) == (engine == "experta")
+
     def test_check_broken_knowledge(self, kb_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """`check` on a broken directory exits 3 and names the file and place."""
         (kb_copy / "meta.toml").write_text("versin = 1\n", encoding="utf-8")

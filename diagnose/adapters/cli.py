@@ -111,7 +111,9 @@ def _serve(args: argparse.Namespace) -> int:
 # -- the commands -------------------------------------------------------------------------------------------
 
 
-def _check(path: str | None, out: Callable[[str], None]) -> int:
+def _check(path: str | None, out: Callable[[str], None], engine: str = "compiled") -> int:
+    """Load and lint a knowledge directory; its examples are diagnosed with `engine` (`--engine`)."""
+    from diagnose.api import Diagnoser
     from diagnose.knowledge.loader import load
 
     try:
@@ -127,7 +129,7 @@ def _check(path: str | None, out: Callable[[str], None]) -> int:
     from diagnose.knowledge.lint import lint
     from diagnose.knowledge.shape import check_extras
 
-    problems = [*check_extras(Path(kb.path)), *lint(kb)]
+    problems = [*check_extras(Path(kb.path)), *lint(kb, diagnoser=Diagnoser(kb, cache_size=0, engine=engine))]
     if problems:
         for problem in problems:
             out(f"error: {problem}")
@@ -190,7 +192,7 @@ def _main(argv: list[str], read: Callable[[str], str] | None, console: Any) -> i
     if sys.stdout is None:  # started with stdout closed (`>&-`): nothing could be shown
         raise OSError(errno.EBADF, "it is closed")
     if args.command == "check":
-        return _check(args.path, print)
+        return _check(args.path, print, args.engine)
     if args.command == "sources":
         return _sources(args.cause, print)
     if args.command == "schema":

@@ -27,7 +27,12 @@ _TEXT_FACTS = ("insurance_type", "query_channel", "symptom")
 
 def lint(kb: KnowledgeBase, *, diagnoser: Diagnoser | None = None) -> list[Problem]:
     """Return every problem found in `kb`, each with its file and the place in it (empty when clean): the
-    structural checks (`structural`, which `load` also runs) and the examples (`examples`)."""
+    structural checks (`structural`, which `load` also runs) and the examples (`examples`).
+
+    The examples are diagnosed by `diagnoser`, by default the compiled back-end with no cache: the examples test
+    the knowledge, and the back-ends give equal diagnoses (tests/test_compiled.py, tests/test_exhaustive.py).
+    experta's time per diagnosis grows with the number of rules, so with it `check` would grow with the square of
+    the knowledge base (BENCHMARKS.md, "Growth")."""
     return [*structural(kb), *examples(kb, diagnoser=diagnoser)]
 
 
@@ -212,7 +217,7 @@ def _examples(kb: KnowledgeBase, diagnoser: Diagnoser | None) -> Iterator[Proble
     if diagnoser is None:
         from diagnose.api import Diagnoser as _Diagnoser
 
-        diagnoser = _Diagnoser(kb, cache_size=0)
+        diagnoser = _Diagnoser(kb, cache_size=0, engine="compiled")
     for kind, checks in (("warning", kb.warnings), ("note", kb.notes)):
         for n, check in enumerate(checks.values(), 1):
             for j, (name, facts) in enumerate(check.examples, 1):
