@@ -40,3 +40,24 @@ def test_the_engine_option_reaches_diagnose_and_consultation(kb: KnowledgeBase) 
         diagnose.Diagnoser(kb, engine="clips")
     with pytest.raises(ValueError, match="differs"):
         diagnose.Consultation(diagnose.Diagnoser(kb), engine="compiled")
+
+
+def test_remembered_standings_give_the_ranking_scored_afresh(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`conclude` looks each moved cause's standing up by the rules of its own that fired; on random answers the
+    ranking equals one scored from scratch with `score_cause`, also while the memory is forgotten every few
+    entries."""
+    monkeypatch.setattr(semantics, "_STANDINGS", 7)
+    rng = random.Random(16)
+    facts = [f for f in kb.facts.values() if not f.free_text]
+    for _ in range(300):
+        answers = {f.id: rng.choice(sorted(f.allowed)) for f in facts if rng.random() < 0.5}
+        inference = compiled.infer(kb, answers)
+        ranking = semantics.conclude(kb, inference)
+        afresh = {c: semantics.score_cause(kb, c, inference.fired) for c in kb.causes}
+        assert dict(ranking.scores) == afresh and list(ranking.scores) == list(kb.causes), answers
+        listed = [s for s in afresh.values() if s.supported and s.probability >= kb.scale.list_min]
+        listed.sort(key=lambda s: (-s.score, -s.prior, list(kb.causes).index(s.cause)))
+        assert [s.cause for s in ranking.listed] == [s.cause for s in listed][: len(ranking.listed)], answers
+        assert len(semantics._plan(kb).standing) <= 7

@@ -113,6 +113,27 @@ class _Plan:
         self.prior_logits = {c.id: logit(c.prior) for c in kb.causes.values()}
         self.base = {c: _score(kb, c, (), None) for c in kb.causes}
         """Each cause's standing when none of its rules fired."""
+        self.owner = {r.id: r.owner for c in kb.causes.values() for r in c.rules}
+        self.standing: dict[tuple[str, frozenset[str]], tuple[CauseScore, bool]] = {}
+        """(cause, the ids of its own rules that fired) -> its standing: a cause has a handful of signals, so
+        there are few such sets, and a run looks each up instead of scoring every cause it moved anew (at 10x
+        the causes, scoring was 80% of a compiled diagnosis; BENCHMARKS.md, "Growth")."""
+
+    def score(self, kb: KnowledgeBase, cause_id: str, own_fired: frozenset[str]) -> tuple[CauseScore, bool]:
+        """`score_cause` for the ids of the cause's own rules that fired, and whether it may be listed (supported
+        and at least `list_min_level`), remembered."""
+        key = (cause_id, own_fired)
+        found = self.standing.get(key)
+        if found is None:
+            if len(self.standing) >= _STANDINGS:
+                self.standing.clear()
+            score = score_cause(kb, cause_id, own_fired)
+            found = self.standing[key] = (score, score.supported and score.probability >= kb.scale.list_min)
+        return found
+
+
+_STANDINGS = 1 << 16
+"""At most this many remembered standings per knowledge base (a few MiB), then they are forgotten at once."""
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -260,12 +281,19 @@ def scores(kb: KnowledgeBase, inference: Inference) -> dict[str, float | None]:
 def conclude(kb: KnowledgeBase, inference: Inference) -> Ranking:
     """Score every cause and list the supported ones, most likely first."""
     plan = _plan(kb)
-    moved = {plan.cause_rules[r].owner for r in inference.fired if r in plan.cause_rules}
-    scores = {c: score_cause(kb, c, inference.fired) if c in moved else plan.base[c] for c in kb.causes}
+    owner = plan.owner
+    own: dict[str, set[str]] = {}
+    for rule_id in inference.fired:
+        cause = owner.get(rule_id)
+        if cause is not None:
+            own.setdefault(cause, set()).add(rule_id)
+    moved = [plan.score(kb, c, frozenset(ids)) for c, ids in own.items()]
+    scores = dict(plan.base)  # in knowledge-base order; a cause none of whose rules fired keeps its base standing
+    scores.update((s.cause, s) for s, _ in moved)
     order = plan.order
     scale = kb.scale
     ranked = sorted(
-        (s for s in scores.values() if s.supported and s.probability >= scale.list_min),
+        (s for s, listable in moved if listable),
         key=lambda s: (-s.score, -s.prior, order[s.cause]),
     )
     # Ranked by score, so probabilities fall: the main causes are a prefix of the ranking.
