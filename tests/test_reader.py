@@ -39,6 +39,27 @@ class TestSubject:
         facts = _facts("不是我的卡，是我老公的，他在药店刷医保卡，收银员说他个人账户余额是0")
         assert facts["viewing_whose"] == "family_member"
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "小孩在外地读书，我查了查他的个人账户，余额一直是0",  # a pronoun after 查
+            "我登录我妈的国家医保服务平台App，个人账户是0",  # a relative's app
+            "My daughter works in Shenzhen. I looked at her card and the balance is zero.",
+        ],
+    )
+    def test_the_writer_checking_a_relatives_account_views_theirs(self, text: str) -> None:
+        """The writer checks (查 / 登录 / look), but the account, card or app is the relative's."""
+        assert _facts(text)["viewing_whose"] == "family_member"
+
+    def test_the_writer_checking_their_own_account_stays_self(self) -> None:
+        """我查了我的卡 after naming a relative elsewhere is still the writer's account."""
+        assert _facts("我妈退休了，我查了我自己的医保卡，余额是0")["viewing_whose"] == "self"
+
+    def test_what_another_says_of_their_account_is_a_comparison(self) -> None:
+        """同事说他的也是0 compares; the writer's own look at their card names whose balance is asked about."""
+        assert _facts("邻居说她的个人账户是0，我看了下我的社保卡，也是0")["viewing_whose"] == "self"
+        assert _facts("同事跟我说他的卡里没钱了")["viewing_whose"] == "family_member"
+
 
 class TestNegation:
     def test_negation_stays_in_its_clause(self) -> None:

@@ -80,6 +80,9 @@ class Reader:
         self._shared = set(cfg.get("shared", ()))
         self._behalf = tuple(cfg.get("behalf_marks", ()))
         self._behalf_verbs = _regex(cfg.get("behalf_verbs", ()))
+        viewed = _alternation([*cfg["account"], *cfg.get("viewed", ())]).pattern
+        self._told = re.compile(rf"(?:{self._other.pattern})(?:也|就|跟我|和我)?(?:说|讲|告诉我)", re.I)
+        self._possessed = re.compile(rf"\s*(?:自己)?(?:的|'s)?\s*(?:{viewed})", re.I)
         self._reports = set(cfg.get("reports", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
@@ -221,6 +224,11 @@ class Reader:
         behalf = [p for p in people if 0 < p[0] <= reach + 2 and part[p[0] - 1] in self._behalf]
         if behalf and topic in (None, "self") and self._behalf_verbs.search(part):  # 我帮她看了下: her account
             topic = behalf[0][1]
+        elif topic in (None, "self") and self._behalf_verbs.search(part):  # 我查他的个人账户: his account
+            owners = {m.start(): m.end() for m in (*self._other.finditer(part), *self._pronoun.finditer(part))}
+            owned = [p for p in people if p[1] != "self" and self._possessed.match(part, owners.get(p[0], p[0]))]
+            if owned:
+                topic = owned[0][1]
         if topic not in (None, "self"):
             topic_other = topic
         for _, who in people:
@@ -230,10 +238,19 @@ class Reader:
 
     def _subject(self, clauses: list[_Clause]) -> str | None:
         """Whose balance is in question: the person of the first clause about an account that is 0 or short."""
-        for c in clauses:
-            symptom = any(h[0] == "symptom" for h in c.hits)
-            if (c.zero or symptom) and c.person is not None:
-                return c.person
+        # 同事说他的账户是0，我查了我的，也是0: what another says of their own account is a comparison; the
+        # writer's own look comes first. A clause break after 说 puts what was said in the next clause.
+        told: set[int] = set()
+        for i, c in enumerate(clauses):
+            if self._told.match(c.text):
+                told.update((i, i + 1) if self._told.fullmatch(c.text.strip()) else (i,))
+        seen = [
+            (i, c.person)
+            for i, c in enumerate(clauses)
+            if (c.zero or any(h[0] == "symptom" for h in c.hits)) and c.person is not None
+        ]
+        if seen:
+            return next((person for i, person in seen if i not in told), seen[0][1])
         for c in clauses:  # 我的医保卡余额少了 / 我妈经常用我的卡: whose account is named, when no 0 is read
             owned = self._owned.search(c.text)  # 我用爸爸的医保卡: the account's owner
             if owned:
