@@ -55,6 +55,21 @@ class TestSubject:
         """我查了我的卡 after naming a relative elsewhere is still the writer's account."""
         assert _facts("我妈退休了，我查了我自己的医保卡，余额是0")["viewing_whose"] == "self"
 
+    def test_what_a_caller_goes_on_to_say_is_the_claim(self) -> None:
+        """The clauses after 打电话说 that name nobody are the caller's claim: no symptom of the writer's."""
+        facts = _facts("有人打电话说我医保卡出问题了，钱都被清零了，让我去银行转账")
+        assert facts["external_claim"] == "sms_or_call" and "symptom" not in facts
+
+    def test_a_zero_the_writer_saw_after_the_claim_stays(self) -> None:
+        """我查了…是0 after the claim is the writer's own look (§6.1 #12: a real zero beside a scam)."""
+        facts = _facts("接到电话说我的医保卡要停用，我看了一下银行App，余额是0")
+        assert facts["external_claim"] == "sms_or_call" and facts["query_channel"] == "bank"
+
+    def test_an_official_call_is_no_claim(self) -> None:
+        """医院打电话说 is not a scam call, and what follows it is read as usual."""
+        facts = _facts("医院打电话说要补交住院费，后来我一看医保卡余额是0")
+        assert "external_claim" not in facts and facts["viewing_whose"] == "self"
+
     def test_what_another_says_of_their_account_is_a_comparison(self) -> None:
         """同事说他的也是0 compares; the writer's own look at their card names whose balance is asked about."""
         assert _facts("邻居说她的个人账户是0，我看了下我的社保卡，也是0")["viewing_whose"] == "self"

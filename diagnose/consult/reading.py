@@ -51,6 +51,7 @@ class _Clause:
     given: tuple[tuple[str, str], ...] = ()
     ref: str | None = None  # whom 他/她 points to in this clause  # facts after 给…, about `to` (给儿子交了居民医保)
     also_zero: bool = False  # 也是0: a second place showed 0
+    claimed: bool = False  # part of what a report says (有人打电话说…，里面的钱都没了): no fact of its own
 
 
 def _alternation(words: list[str]) -> re.Pattern[str]:
@@ -116,6 +117,7 @@ class Reader:
         """Read a first message."""
         masked = self.mask(text[:_MAX_TEXT])
         clauses = self._clauses(masked)
+        self._claims(clauses, masked)
         subject = self._subject(clauses)
         found = [
             f
@@ -131,7 +133,9 @@ class Reader:
         if whose is not None and "viewing_whose" not in {f.fact for f in found}:
             span = next((c.text for c in clauses if c.person == subject and (c.zero or c.hits)), masked[:20])
             found.append(Found("viewing_whose", whose, span, self.conf["direct"]))
-        unmatched = tuple(c.text.strip() for c in clauses if not (c.hits or c.zero or c.money) and c.text.strip())
+        unmatched = tuple(
+            c.text.strip() for c in clauses if not (c.hits or c.zero or c.money or c.claimed) and c.text.strip()
+        )
         return Reading(masked, tuple(found), whose, unmatched, self.threshold)
 
     # -- clauses and persons --------------------------------------------------------------------------------
@@ -186,6 +190,21 @@ class Reader:
                         value = r_to
                 hits.append((fact, value, text[start:end], past is not None and past.start() < start, start))
         return hits
+
+    def _claims(self, clauses: list[_Clause], text: str) -> None:
+        """Mark what a report goes on to say: after a clause with a report (有人打电话说…), each clause that starts
+        with 说 or names nobody and does not turn (但 / 可是 …) is the claim's content (里面的钱都没了), so its
+        facts and its zero are not the writer's. An official call (`unless`) is no claim."""
+        if any(u.search(text) and fact in self._reports for u, fact in self._unless):
+            return
+        claim = False
+        for c in clauses:
+            if claim and (c.text.startswith("说") or not (c.named or self._breaks.match(c.text))):
+                c.hits = [h for h in c.hits if h[0] in self._reports]
+                c.zero = c.money = c.also_zero = False
+                c.claimed = True
+                continue
+            claim = any(h[0] in self._reports for h in c.hits)
 
     def _object(self, part: str, other: str | None) -> tuple[str | None, int]:
         """Whom 给 in the clause is for: "self" (给我), an other's word (给我妈), the last other (给她); and
