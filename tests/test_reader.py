@@ -44,6 +44,7 @@ class TestSubject:
         [
             "小孩在外地读书，我查了查他的个人账户，余额一直是0",  # a pronoun after 查
             "我登录我妈的国家医保服务平台App，个人账户是0",  # a relative's app
+            "我看了看他妈的医保卡，余额一直是0",  # the longer name (他妈), not the pronoun inside it
             "My daughter works in Shenzhen. I looked at her card and the balance is zero.",
         ],
     )

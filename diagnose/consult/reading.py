@@ -244,7 +244,9 @@ class Reader:
         if behalf and topic in (None, "self") and self._behalf_verbs.search(part):  # 我帮她看了下: her account
             topic = behalf[0][1]
         elif topic in (None, "self") and self._behalf_verbs.search(part):  # 我查他的个人账户: his account
-            owners = {m.start(): m.end() for m in (*self._other.finditer(part), *self._pronoun.finditer(part))}
+            owners: dict[int, int] = {}  # where each person named starts -> where the longest name there ends
+            for m in (*self._other.finditer(part), *self._pronoun.finditer(part)):
+                owners[m.start()] = max(m.end(), owners.get(m.start(), 0))
             owned = [p for p in people if p[1] != "self" and self._possessed.match(part, owners.get(p[0], p[0]))]
             if owned:
                 topic = owned[0][1]

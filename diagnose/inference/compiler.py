@@ -107,8 +107,8 @@ def _get_activations(engine: Any) -> tuple[list[Any], list[Any]]:
     experta asks every rule's conflict-set node for its news at every cycle. Most cycles fire a signal rule, which
     only records its id: no fact was declared or retracted, and a node's news come only from a fact reaching it,
     so there is nothing to collect. When facts did change, only the nodes holding news are emptied. The
-    activations and their order are experta's own (tests/test_compiled.py checks every answer set against the
-    compiled back-end); BENCHMARKS.md has the figures."""
+    activations and their order are experta's own (tests/test_compiled.py and tests/test_exhaustive.py hold the
+    diagnoses equal to the compiled back-end's); BENCHMARKS.md has the figures."""
     adding, deleting = engine.facts.changes
     added: list[Any] = []
     removed: list[Any] = []

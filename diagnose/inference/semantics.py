@@ -132,8 +132,10 @@ class _Plan:
         return found
 
 
-_STANDINGS = 1 << 16
-"""At most this many remembered standings per knowledge base (a few MiB), then they are forgotten at once."""
+_STANDINGS = 1 << 14
+"""At most this many remembered standings per knowledge base, then they are forgotten at once. An entry takes
+under 1 KB (measured with tracemalloc: 20,000 random answer sets over the whole vocabulary left 8,716 entries in
+6.8 MB), so this bounds the memory at about 13 MB."""
 
 
 _PLANS: dict[int, _Plan] = {}
