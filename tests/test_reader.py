@@ -66,6 +66,12 @@ class TestSubject:
         facts = _facts("接到电话说我的医保卡要停用，我看了一下银行App，余额是0")
         assert facts["external_claim"] == "sms_or_call" and facts["query_channel"] == "bank"
 
+    def test_the_writers_own_look_ends_the_claim(self) -> None:
+        """After 短信说…, 赶紧查了一下 (no subject, as Chinese often has it) is the writer looking for themselves."""
+        facts = _facts("收到短信说医保卡要作废，赶紧查了一下，余额突然少了一大块")
+        assert facts["external_claim"] == "sms_or_call" and facts["symptom"] == "dropped_suddenly"
+        assert "symptom" not in _facts("收到短信说医保卡要作废，让我查一下，余额突然少了一大块")
+
     def test_an_official_call_is_no_claim(self) -> None:
         """医院打电话说 is not a scam call, and what follows it is read as usual."""
         facts = _facts("医院打电话说要补交住院费，后来我一看医保卡余额是0")

@@ -85,6 +85,8 @@ class Reader:
         self._told = re.compile(rf"(?:{self._other.pattern})(?:也|就|跟我|和我)?(?:说|讲|告诉我)", re.I)
         self._possessed = re.compile(rf"\s*(?:自己)?(?:的|'s)?\s*(?:{viewed})", re.I)
         self._reports = set(cfg.get("reports", ()))
+        self._own_looks = _regex(cfg.get("own_looks", ()))
+        self._goes_on = tuple(cfg.get("claim_goes_on", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
         self._other_action = _regex(cfg.get("other_actions", ()))
@@ -192,14 +194,17 @@ class Reader:
         return hits
 
     def _claims(self, clauses: list[_Clause], text: str) -> None:
-        """Mark what a report goes on to say: after a clause with a report (有人打电话说…), each clause that starts
-        with 说 or names nobody and does not turn (但 / 可是 …) is the claim's content (里面的钱都没了), so its
-        facts and its zero are not the writer's. An official call (`unless`) is no claim."""
+        """Mark what a report goes on to say: after a clause with a report (有人打电话说…), each clause that passes
+        on what was said (说… / 让我…), or names nobody, does not turn (但 / 可是 …) and is not the writer's own
+        look (赶紧查了一下), is the claim's content (里面的钱都没了), so its facts and its zero are not the
+        writer's. An official call (`unless`) is no claim."""
         if any(u.search(text) and fact in self._reports for u, fact in self._unless):
             return
         claim = False
         for c in clauses:
-            if claim and (c.text.startswith("说") or not (c.named or self._breaks.match(c.text))):
+            goes_on = c.text.startswith(self._goes_on)
+            ends = c.named or self._breaks.match(c.text) or self._own_looks.search(c.text)
+            if claim and (goes_on or not ends):
                 c.hits = [h for h in c.hits if h[0] in self._reports]
                 c.zero = c.money = c.also_zero = False
                 c.claimed = True
