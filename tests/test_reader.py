@@ -52,6 +52,17 @@ class TestSubject:
         """The writer checks (查 / 登录 / look), but the account, card or app is the relative's."""
         assert _facts(text)["viewing_whose"] == "family_member"
 
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "I added my wife to family sharing, but when she buys medicine her balance is still 0.",
+            "I moved to Beijing with my son, and every time he pays at the clinic his balance is 0.",
+        ],
+    )
+    def test_an_english_clause_opening_with_when_is_about_the_person_after_it(self, text: str) -> None:
+        """but when he… / every time she…: the opening words do not push the person out of the topic's reach."""
+        assert _facts(text)["viewing_whose"] == "family_member"
+
     def test_the_writer_checking_their_own_account_stays_self(self) -> None:
         """我查了我的卡 after naming a relative elsewhere is still the writer's account."""
         assert _facts("我妈退休了，我查了我自己的医保卡，余额是0")["viewing_whose"] == "self"

@@ -86,6 +86,7 @@ class Reader:
         self._possessed = re.compile(rf"\s*(?:自己)?(?:的|'s)?\s*(?:{viewed})", re.I)
         self._reports = set(cfg.get("reports", ()))
         self._own_looks = _regex(cfg.get("own_looks", ()))
+        self._topic_lead = _regex(cfg.get("topic_lead", ()))
         self._goes_on = tuple(cfg.get("claim_goes_on", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
@@ -244,7 +245,8 @@ class Reader:
                 people.append((m.start(), str(topic_other or last_other)))
         people.sort()
         topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in self._object_marks]
-        topic = topics[0][1] if topics and topics[0][0] <= reach else None
+        lead = self._topic_lead.match(part)  # but when she…: the person comes after the opening words
+        topic = topics[0][1] if topics and topics[0][0] <= reach + (lead.end() if lead else 0) else None
         behalf = [p for p in people if 0 < p[0] <= reach + 2 and part[p[0] - 1] in self._behalf]
         if behalf and topic in (None, "self") and self._behalf_verbs.search(part):  # 我帮她看了下: her account
             topic = behalf[0][1]
