@@ -67,6 +67,11 @@ class TestSubject:
         """我查了我的卡 after naming a relative elsewhere is still the writer's account."""
         assert _facts("我妈退休了，我查了我自己的医保卡，余额是0")["viewing_whose"] == "self"
 
+    def test_a_report_is_about_whom_it_names_after_shuo(self) -> None:
+        """我老公说我婆婆那边开了家庭共济: 婆婆 opened it, so she gives; the reporter is no relative on 职工医保."""
+        facts = _facts("我老公说我婆婆那边开了家庭共济，绑的是小叔子，婆婆卡里的钱突然少了一大块")
+        assert facts["family_sharing"] == "authorized" and "relative_with_employee_insurance" not in facts
+
     def test_what_a_caller_goes_on_to_say_is_the_claim(self) -> None:
         """The clauses after 打电话说 that name nobody are the caller's claim: no symptom of the writer's."""
         facts = _facts("有人打电话说我医保卡出问题了，钱都被清零了，让我去银行转账")

@@ -82,7 +82,7 @@ class Reader:
         self._behalf = tuple(cfg.get("behalf_marks", ()))
         self._behalf_verbs = _regex(cfg.get("behalf_verbs", ()))
         viewed = _alternation([*cfg["account"], *cfg.get("viewed", ())]).pattern
-        self._told = re.compile(rf"(?:{self._other.pattern})(?:也|就|跟我|和我)?(?:说|讲|告诉我)", re.I)
+        self._told = re.compile(rf"(?:我|俺)?(?:{self._other.pattern})(?:也|就|跟我|和我)?(?:说|讲|告诉我)", re.I)
         self._possessed = re.compile(rf"\s*(?:自己)?(?:的|'s)?\s*(?:{viewed})", re.I)
         self._reports = set(cfg.get("reports", ()))
         self._own_looks = _regex(cfg.get("own_looks", ()))
@@ -247,6 +247,10 @@ class Reader:
         topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in self._object_marks]
         lead = self._topic_lead.match(part)  # but when she…: the person comes after the opening words
         topic = topics[0][1] if topics and topics[0][0] <= reach + (lead.end() if lead else 0) else None
+        told = self._told.match(part)  # 我老公说我婆婆那边开了…: about whom the report is about, right after 说
+        reported = [p for p in people if told and p[0] in (told.end(), told.end() + 1) and p[1] != "self"]
+        if reported:
+            topic = reported[0][1]
         behalf = [p for p in people if 0 < p[0] <= reach + 2 and part[p[0] - 1] in self._behalf]
         if behalf and topic in (None, "self") and self._behalf_verbs.search(part):  # 我帮她看了下: her account
             topic = behalf[0][1]
