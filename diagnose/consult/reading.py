@@ -3,20 +3,21 @@
 All words and patterns come from knowledge/reader.toml and facts.toml. A message is masked first (ID, phone
 and card numbers, names), so nothing it returns holds a personal identifier. A clause is about the person named
 near its start (or after 帮/替), else about the person of the clause before; the subject is whoever's balance
-is 0 or low. Facts read in a clause about someone else are not the subject's, except a relative's 职工医保
-(relative_with_employee_insurance) and 家庭共济 given to the subject (给我 / 给她: family_sharing = receiver);
-facts after 给 + a person are that person's. Nothing is read after a guess (是不是 / 怕 / 想…) or a rumour's
-说, and a fact told as the past yields to the present.
+is 0 or low (diagnose.consult.persons). Facts read in a clause about someone else are not the subject's,
+except a relative's 职工医保 (relative_with_employee_insurance) and 家庭共济 given to the subject (给我 / 给她:
+family_sharing = receiver); facts after 给 + a person are that person's. Nothing is read after a guess (是不是 /
+怕 / 想…) or a rumour's 说, nor in what a report goes on to say, and a fact told as the past yields to the
+present.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from diagnose.consult.found import Found, Reading
+from diagnose.consult.persons import Clause, Persons, alternation, regex
 from diagnose.knowledge.model import KnowledgeBase
 
 __all__ = ["Found", "Reader", "Reading"]
@@ -38,27 +39,6 @@ _SYMPTOM_ORDER = (
 """When a message says two symptoms of the subject, the more specific one is offered (with less confidence)."""
 
 
-@dataclass(slots=True)
-class _Clause:
-    start: int
-    text: str
-    person: str | None  # "self", an other's word, or None
-    named: bool
-    zero: bool
-    money: bool
-    hits: list[tuple[str, str, str, bool, int]]  # (fact, value, matched text, told as the past, start)
-    to: str | None = None  # the person after 给 (给我 / 给我妈): whom the clause's giving is for
-    given: tuple[tuple[str, str], ...] = ()
-    ref: str | None = None  # whom 他/她 points to in this clause  # facts after 给…, about `to` (给儿子交了居民医保)
-    also_zero: bool = False  # 也是0: a second place showed 0
-    claimed: bool = False  # part of what a report says (有人打电话说…，里面的钱都没了): no fact of its own
-
-
-def _alternation(words: list[str]) -> re.Pattern[str]:
-    parts = sorted(words, key=len, reverse=True)
-    return re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in parts), re.I)
-
-
 class Reader:
     """The compiled reader for one knowledge base."""
 
@@ -69,35 +49,24 @@ class Reader:
         self.conf: dict[str, float] = dict(cfg["confidence"])
         self.threshold = float(cfg["threshold"])
         self._breaks = re.compile("|".join(cfg["clause_breaks"]), re.I)
-        self._self = _alternation(list(cfg["self"]))
-        self._other = _alternation(list(cfg["other"]))
-        self._pronoun = _alternation(list(cfg["pronouns"]))
-        self._account = _alternation(list(cfg["account"]))
+        self._persons = Persons(cfg)
+        self._account = self._persons.account
         self._zero = re.compile("|".join(cfg["zero"]), re.I)
         self._money = re.compile("|".join(cfg["money"]), re.I)
-        self._elsewhere = _alternation(list(cfg.get("elsewhere", ())) or ["\x00"])
+        self._elsewhere = alternation(list(cfg.get("elsewhere", ())) or ["\x00"])
         self._reply_only = set(cfg.get("reply_only", ()))
-        self._object_marks = tuple(cfg.get("object_marks", ()))
         self._shared = set(cfg.get("shared", ()))
-        self._behalf = tuple(cfg.get("behalf_marks", ()))
-        self._behalf_verbs = _regex(cfg.get("behalf_verbs", ()))
-        viewed = _alternation([*cfg["account"], *cfg.get("viewed", ())]).pattern
-        self._told = re.compile(rf"(?:我|俺)?(?:{self._other.pattern})(?:也|就|跟我|和我)?(?:说|讲|告诉我)", re.I)
-        self._possessed = re.compile(rf"\s*(?:自己)?(?:的|'s)?\s*(?:{viewed})", re.I)
         self._reports = set(cfg.get("reports", ()))
-        self._own_looks = _regex(cfg.get("own_looks", ()))
-        self._topic_lead = _regex(cfg.get("topic_lead", ()))
+        self._own_looks = regex(cfg.get("own_looks", ()))
         self._goes_on = tuple(cfg.get("claim_goes_on", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
-        self._other_action = _regex(cfg.get("other_actions", ()))
-        people = (self._other.pattern, self._self.pattern, self._pronoun.pattern)
-        self._owned = re.compile("|".join(f"({p})(?:自己)?的?(?:{self._account.pattern})" for p in people), re.I)
+        self._other_action = regex(cfg.get("other_actions", ()))
         self._unless = [(re.compile(u["when"], re.I), u["fact"]) for u in cfg.get("unless", ())]
-        self._guess = _regex(cfg.get("guess", ()))
-        self._also_zero = _regex(cfg.get("also_zero", ()))
+        self._guess = regex(cfg.get("guess", ()))
+        self._also_zero = regex(cfg.get("also_zero", ()))
         past = cfg.get("past", {})
-        self._past = _regex(past.get("markers", ()))
+        self._past = regex(past.get("markers", ()))
         self._past_facts = set(past.get("facts", ()))
         self._past_implies = {k: v.partition(".")[::2] for k, v in past.get("implies", {}).items()}
         self._prefer: dict[str, list[str]] = {k: list(v) for k, v in cfg.get("prefer", {}).items()}
@@ -121,7 +90,7 @@ class Reader:
         masked = self.mask(text[:_MAX_TEXT])
         clauses = self._clauses(masked)
         self._claims(clauses, masked)
-        subject = self._subject(clauses)
+        subject = self._persons.subject(clauses)
         found = [
             f
             for f in self._facts(clauses, subject)
@@ -141,9 +110,9 @@ class Reader:
         )
         return Reading(masked, tuple(found), whose, unmatched, self.threshold)
 
-    # -- clauses and persons --------------------------------------------------------------------------------
+    # -- clauses --------------------------------------------------------------------------------
 
-    def _clauses(self, text: str) -> list[_Clause]:
+    def _clauses(self, text: str) -> list[Clause]:
         cuts = sorted(
             {
                 0,
@@ -152,7 +121,7 @@ class Reader:
                 *(m.start() for m in self._breaks.finditer(text)),
             }
         )
-        out: list[_Clause] = []
+        out: list[Clause] = []
         last_other: str | None = None
         person: str | None = None
         topic_other: str | None = None  # the last other a clause was about: 她 points there first
@@ -162,15 +131,15 @@ class Reader:
             part_text = part[lead:]
             if not part_text.strip():
                 continue
-            topic, last_other, topic_other = self._topic(part_text, last_other, topic_other)
+            topic, last_other, topic_other = self._persons.topic(part_text, last_other, topic_other)
             named = topic is not None
             person = topic if named else person
             hits = self._hits(part_text)
             zero = bool(self._zero.search(part_text))
             money = bool(self._money.search(part_text)) and not zero
-            clause = _Clause(a + lead, part_text, person, named, zero, money, hits)
+            clause = Clause(a + lead, part_text, person, named, zero, money, hits)
             clause.ref = topic_other or last_other
-            clause.to, give_at = self._object(part_text, clause.ref)
+            clause.to, give_at = self._persons.object(part_text, clause.ref)
             clause.given = tuple((h[0], h[1]) for h in hits if h[0] in self._object_facts and h[4] > give_at)
             clause.hits = [h for h in hits if (h[0], h[1]) not in clause.given]
             clause.also_zero = zero and self._also_zero.search(part_text) is not None
@@ -194,7 +163,7 @@ class Reader:
                 hits.append((fact, value, text[start:end], past is not None and past.start() < start, start))
         return hits
 
-    def _claims(self, clauses: list[_Clause], text: str) -> None:
+    def _claims(self, clauses: list[Clause], text: str) -> None:
         """Mark what a report goes on to say: after a clause with a report (有人打电话说…), each clause that passes
         on what was said (说… / 让我…), or names nobody, does not turn (但 / 可是 …) and is not the writer's own
         look (赶紧查了一下), is the claim's content (里面的钱都没了), so its facts and its zero are not the
@@ -212,90 +181,9 @@ class Reader:
                 continue
             claim = any(h[0] in self._reports for h in c.hits)
 
-    def _object(self, part: str, other: str | None) -> tuple[str | None, int]:
-        """Whom 给 in the clause is for: "self" (给我), an other's word (给我妈), the last other (给她); and
-        where that 给 stands (the clause's length when there is none)."""
-        for mark in re.finditer("给", part):
-            rest = part[mark.end() :]
-            owner = self._self.match(rest)  # 给我外公: 我 owns the person named next
-            named = self._other.match(rest) or (self._other.match(rest[owner.end() :]) if owner else None)
-            pronoun = self._pronoun.match(rest)
-            mine = owner is not None and rest[owner.end() : owner.end() + 1] != "的"  # 给我的同学: not 给我
-            who = named.group().lower() if named else "self" if mine else other if pronoun else None
-            if who is not None:
-                return who, mark.start()
-        return None, len(part)
-
-    def _topic(
-        self, part: str, last_other: str | None, topic_other: str | None
-    ) -> tuple[str | None, str | None, str | None]:
-        """The person a clause is about (named within topic_reach characters), and the last other named."""
-        reach = int(self.cfg["topic_reach"])
-        people: list[tuple[int, str]] = []
-        for m in self._other.finditer(part):
-            people.append((m.start(), m.group().lower()))
-        taken = [(m.start(), m.end()) for m in self._other.finditer(part)]
-        starts = {s for s, _ in taken}
-        for m in self._self.finditer(part):
-            inside = any(s <= m.start() < e for s, e in taken) or m.end() in starts  # 我 of 我老公
-            if not inside and part[m.end() : m.end() + 1] != "们":
-                people.append((m.start(), "self"))
-        for m in self._pronoun.finditer(part):
-            if (topic_other or last_other) is not None and part[m.end() : m.end() + 1] != "们":
-                people.append((m.start(), str(topic_other or last_other)))
-        people.sort()
-        topics = [p for p in people if p[0] == 0 or part[p[0] - 1 : p[0]] not in self._object_marks]
-        lead = self._topic_lead.match(part)  # but when she…: the person comes after the opening words
-        topic = topics[0][1] if topics and topics[0][0] <= reach + (lead.end() if lead else 0) else None
-        told = self._told.match(part)  # 我老公说我婆婆那边开了…: about whom the report is about, right after 说
-        reported = [p for p in people if told and p[0] in (told.end(), told.end() + 1) and p[1] != "self"]
-        if reported:
-            topic = reported[0][1]
-        behalf = [p for p in people if 0 < p[0] <= reach + 2 and part[p[0] - 1] in self._behalf]
-        if behalf and topic in (None, "self") and self._behalf_verbs.search(part):  # 我帮她看了下: her account
-            topic = behalf[0][1]
-        elif topic in (None, "self") and self._behalf_verbs.search(part):  # 我查他的个人账户: his account
-            owners: dict[int, int] = {}  # where each person named starts -> where the longest name there ends
-            for m in (*self._other.finditer(part), *self._pronoun.finditer(part)):
-                owners[m.start()] = max(m.end(), owners.get(m.start(), 0))
-            owned = [p for p in people if p[1] != "self" and self._possessed.match(part, owners.get(p[0], p[0]))]
-            if owned:
-                topic = owned[0][1]
-        if topic not in (None, "self"):
-            topic_other = topic
-        for _, who in people:
-            if who != "self" and topic_other is None:
-                last_other = who
-        return topic, topic_other or last_other, topic_other
-
-    def _subject(self, clauses: list[_Clause]) -> str | None:
-        """Whose balance is in question: the person of the first clause about an account that is 0 or short."""
-        # 同事说他的账户是0，我查了我的，也是0: what another says of their own account is a comparison; the
-        # writer's own look comes first. A clause break after 说 puts what was said in the next clause.
-        told: set[int] = set()
-        for i, c in enumerate(clauses):
-            if self._told.match(c.text):
-                told.update((i, i + 1) if self._told.fullmatch(c.text.strip()) else (i,))
-        seen = [
-            (i, c.person)
-            for i, c in enumerate(clauses)
-            if (c.zero or any(h[0] == "symptom" for h in c.hits)) and c.person is not None
-        ]
-        if seen:
-            return next((person for i, person in seen if i not in told), seen[0][1])
-        for c in clauses:  # 我的医保卡余额少了 / 我妈经常用我的卡: whose account is named, when no 0 is read
-            owned = self._owned.search(c.text)  # 我用爸爸的医保卡: the account's owner
-            if owned:
-                other, me, _ = owned.groups()
-                return other.lower() if other else "self" if me else c.ref
-            if c.named and self._account.search(c.text):
-                return c.person
-        first = next((c.person for c in clauses if c.person is not None), None)
-        return first
-
     # -- facts ---------------------------------------------------------------------------------------------
 
-    def _facts(self, clauses: list[_Clause], subject: str | None) -> list[Found]:
+    def _facts(self, clauses: list[Clause], subject: str | None) -> list[Found]:
         claims: dict[str, dict[str, Found]] = {}
         past: dict[str, dict[str, Found]] = {}  # facts told as the past (以前在单位交职工医保)
 
@@ -335,7 +223,7 @@ class Reader:
         self._contrasts(clauses, subject, claims, claim)
         return self._resolve(claims)
 
-    def _about_other(self, c: _Clause, subject: str | None, fact: str, value: str, conf: float, claim: Any) -> None:
+    def _about_other(self, c: Clause, subject: str | None, fact: str, value: str, conf: float, claim: Any) -> None:
         """What a fact of someone else says about the subject: a relative's 职工医保, or 家庭共济 given to the
         subject (给我 / 给我妈 when she is the subject), which makes the subject the receiver."""
         if fact in self._shared:
@@ -363,7 +251,7 @@ class Reader:
                 out.append(Found(fact, best, f.span, min(f.confidence, self.conf["resolved"])))
         return out
 
-    def _contrasts(self, clauses: list[_Clause], subject: str | None, claims: dict[str, Any], claim: Any) -> None:
+    def _contrasts(self, clauses: list[Clause], subject: str | None, claims: dict[str, Any], claim: Any) -> None:
         """以前…现在: an earlier clause and a later one about the subject that together state a fact."""
         ours = [c for c in clauses if c.person in (subject, None)]
         for before, after, sets, wins in self._contrast:
@@ -379,7 +267,7 @@ class Reader:
                 if not claims.get(fact):
                     claim(fact, value, f"{ours[first].text}…{later.text}", self.conf["carried"])
 
-    def _channel(self, clauses: list[_Clause], claim: Any) -> None:
+    def _channel(self, clauses: list[Clause], claim: Any) -> None:
         """Where the 0 was seen: a channel in a clause with a zero, told from one mentioned with money."""
         channels = [(c, h[1]) for c in clauses for h in c.hits if h[0] == "query_channel"]
         channels = [(c, v) for c, v in channels if c.zero or c.money or not self._other_action.search(c.text)]
@@ -406,11 +294,6 @@ class Reader:
             clause = next(c for c, v in channels if v == value)
             seen = any(h[0] == "symptom" for h in clause.hits)
             claim("query_channel", value, clause.text, self.conf["carried" if seen else "resolved"])
-
-
-def _regex(patterns: Any) -> re.Pattern[str]:
-    """One regular expression for a list of them; one that never matches for an empty list."""
-    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.I)
 
 
 def _masked(m: re.Match[str]) -> str:

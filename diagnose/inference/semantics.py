@@ -113,7 +113,6 @@ class _Plan:
         self.prior_logits = {c.id: logit(c.prior) for c in kb.causes.values()}
         self.base = {c: _score(kb, c, (), None) for c in kb.causes}
         """Each cause's standing when none of its rules fired."""
-        self.owner = {r.id: r.owner for c in kb.causes.values() for r in c.rules}
         self.standing: dict[tuple[str, frozenset[str]], tuple[CauseScore, bool]] = {}
         """(cause, the ids of its own rules that fired) -> its standing: a cause has a handful of signals, so
         there are few such sets, and a run looks each up instead of scoring every cause it moved anew (at 10x
@@ -283,12 +282,11 @@ def scores(kb: KnowledgeBase, inference: Inference) -> dict[str, float | None]:
 def conclude(kb: KnowledgeBase, inference: Inference) -> Ranking:
     """Score every cause and list the supported ones, most likely first."""
     plan = _plan(kb)
-    owner = plan.owner
     own: dict[str, set[str]] = {}
     for rule_id in inference.fired:
-        cause = owner.get(rule_id)
-        if cause is not None:
-            own.setdefault(cause, set()).add(rule_id)
+        rule = plan.cause_rules.get(rule_id)
+        if rule is not None:
+            own.setdefault(rule.owner, set()).add(rule_id)
     moved = [plan.score(kb, c, frozenset(ids)) for c, ids in own.items()]
     scores = dict(plan.base)  # in knowledge-base order; a cause none of whose rules fired keeps its base standing
     scores.update((s.cause, s) for s, _ in moved)
