@@ -83,6 +83,44 @@ class TestScenarios:
         assert asked.index("symptom") < asked.index("prior_employee_account")
         assert "funds_used_up" in [x.id for x in c.result().causes]
 
+    def test_a_pool_only_tier_whose_balance_ran_down_is_asked_about_an_old_employee_account(self) -> None:
+        """§6.1 #8: a pool-only tier builds no account (C7), so money that was there and went came from an
+        earlier employee period: the old account is asked, then the spending, and both causes are named."""
+        asked, c = consult(
+            {
+                "insurance_type": "flexible_employee",
+                "flexible_tier": "pool_only",
+                "symptom": "went_to_zero",
+                "prior_employee_account": "yes",
+                "own_spending": "yes",
+            }
+        )
+        assert asked.index("prior_employee_account") < asked.index("own_spending")
+        assert {"flexible_employment_no_account", "funds_used_up"} <= {x.id for x in c.result().causes}
+
+    def test_a_new_enrolment_is_asked_about_a_transfer(self) -> None:
+        """C5 settles a new account's 0, but a new job often follows a move (C9, §6 suggested order 5): the
+        transfer is asked before stopping, and an old balance left behind is named too."""
+        asked, c = consult(
+            {
+                "insurance_type": "employee",
+                "symptom": "always_zero",
+                "recently_enrolled": "yes",
+                "transfer_status": "not_applied",
+            }
+        )
+        assert "transfer_status" in asked
+        assert {"new_enrollment_not_credited", "transfer_pending"} <= {x.id for x in c.result().causes}
+
+    def test_a_resident_whose_balance_went_is_asked_about_a_duplicate_record(self) -> None:
+        """C21: after a duplicate-enrolment clean-up the record left active may be the resident one (C1): a
+        resident whose balance was there and went is asked about the record, and both causes are named."""
+        asked, c = consult(
+            {"insurance_type": "resident", "symptom": "went_to_zero", "identity_issue": "duplicate_enrollment"}
+        )
+        assert "identity_issue" in asked
+        assert {"resident_insurance_no_account", "duplicate_enrollment"} <= {x.id for x in c.result().causes}
+
     def test_delivery_rider_on_cheapest_tier(self) -> None:
         """A flexible worker on the pool-only tier is told the tier builds no account."""
         asked, c = consult(
