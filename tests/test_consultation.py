@@ -121,6 +121,14 @@ class TestScenarios:
         assert "identity_issue" in asked
         assert {"resident_insurance_no_account", "duplicate_enrollment"} <= {x.id for x in c.result().causes}
 
+    def test_someone_who_only_read_a_rumour_is_asked_about_it(self) -> None:
+        """Someone who read online that accounts will be abolished saw no balance anywhere, so their 不知道 to
+        where they saw it says little against a rumour (C24): within the cap they are asked about the message
+        and told it is a rumour."""
+        asked, c = consult({"external_claim": "social_media_rumor"})
+        assert "external_claim" in asked
+        assert c.result().causes[0].id == "scam_or_rumor"
+
     def test_delivery_rider_on_cheapest_tier(self) -> None:
         """A flexible worker on the pool-only tier is told the tier builds no account."""
         asked, c = consult(

@@ -93,6 +93,15 @@ class TestValue:
         prior = planner.belief({})
         assert outcomes[None]["account_closed_or_withdrawn"] < prior["account_closed_or_withdrawn"]
 
+    def test_dont_know_about_one_way_a_cause_shows_counts_only_for_that_way(self, planner: Planner) -> None:
+        """A scam shows as a text or call that showed a 0 (query_channel=sms_call) or as a message or rumour
+        (external_claim), two strong signals: 不知道 about either counts against it half as much as a cause with
+        one way only (the mean of 0.3 and 1), while every way of transfer_pending reads the transfer (pending:
+        decisive, not applied for: strong, twice), so 不知道 about it keeps the mean of their ratios."""
+        scam = planner.own_facts["scam_or_rumor"]
+        assert math.isclose(scam["query_channel"], 0.65) and math.isclose(scam["external_claim"], 0.65)
+        assert math.isclose(planner.own_facts["transfer_pending"]["transfer_status"], (0.1 + 0.3 + 0.3) / 3)
+
     def test_planning_prior_weight_lifts_rare_causes(self, kb_copy: Path) -> None:
         """Counting less of the priors gives a rare cause a larger share of the planner's belief."""
         full = kb_copy.parent / "full"

@@ -9,7 +9,10 @@ The diagnosis shown to the person always comes from the chosen back-end; tests c
 of each prior, so that it also looks for rare causes. There is one factor r (`consultation.own_fact_dont_know`)
 for each question answered 不知道 that asks about a fact of c's own mechanism (a fact one of c's signals names;
 the heavier the signal, the smaller r): someone whose account moved with them knows that they moved, so 不知道 to
-"did you move" counts against the transfer. The shown diagnosis never reads 不知道 answers.
+"did you move" counts against the transfer. A cause that shows itself in several ways (signals of at least
+`consultation.mechanism_weight`: a scam is a text that showed a 0, or a rumour about the account) has for a fact
+only some ways read the mean over its ways of r where the way reads it and 1 where not. The shown diagnosis
+never reads 不知道 answers.
 
 **Value of a question.** Its outcomes are the allowed answers and 不知道. Under cause c, 不知道 has probability
 d·r (r = 1 when the fact is not c's own), d being the fact's `dont_know`; an answer v has the rest, shared as
@@ -34,7 +37,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from diagnose.inference import compiled, semantics
-from diagnose.knowledge.model import KnowledgeBase
+from diagnose.knowledge.model import KnowledgeBase, Rule
 
 __all__ = ["Planner", "Snapshot"]
 
@@ -84,16 +87,8 @@ class Planner:
         """Input fact -> its place in facts.toml, the question order used to break ties."""
         self.cause_inputs = {c.id: semantics.cone(kb, (x for r in c.rules for x in r.when)) for c in kb.causes.values()}
         """Cause -> every input fact its signals and defeaters read."""
-        self.own_facts: dict[str, dict[str, float]] = {}
+        self.own_facts = {cause.id: _own_facts(kb, cause.signals) for cause in kb.causes.values()}
         """Cause -> the input facts of its own mechanism (those its signals of some weight read) -> the 不知道 ratio."""
-        for cause in kb.causes.values():
-            own: dict[str, float] = {}
-            for rule in cause.signals:
-                ratio = scale.own_ratio(rule.weight)
-                for cond in rule.when:  # the facts it names itself: a derived fact's inputs are context, not own
-                    if cond.fact in kb.facts:
-                        own[cond.fact] = min(ratio, own.get(cond.fact, 1.0))
-            self.own_facts[cause.id] = {f: r for f, r in own.items() if r < 1.0}
         # Inference and scores are pure functions of the answers: one run per answer set serves the snapshot, the
         # fired rules and the scores alike. Values too: the first question of every consultation (no answers yet)
         # is computed once per knowledge base, and common paths after it are too.
@@ -206,6 +201,33 @@ class Planner:
     def candidates(self, answers: Mapping[str, str | None], aside: frozenset[str] = frozenset()) -> set[str]:
         """The input facts that the causes still in play (but those `aside`) read."""
         return {f for c in self.belief(answers, aside) for f in self.cause_inputs[c]}
+
+
+def _own_facts(kb: KnowledgeBase, signals: Iterable[Rule]) -> dict[str, float]:
+    """The 不知道 ratio r of each input fact a cause's signals name themselves (a derived fact's inputs are
+    context, not own): the smallest its signals give, except that a fact read by some of the cause's ways
+    (signals of at least `mechanism_weight`) gets the mean, over the ways, of the way's ratio where it reads the
+    fact and 1 where it does not: 不知道 about one way says nothing about another."""
+    scale = kb.scale
+    read = [
+        (
+            scale.own_ratio(rule.weight),
+            rule.weight >= scale.mechanism_min,
+            {c.fact for c in rule.when if c.fact in kb.facts},
+        )
+        for rule in signals
+    ]
+    read = [x for x in read if x[0] < 1.0]
+    ways = [(ratio, facts) for ratio, way, facts in read if way]
+    own: dict[str, float] = {}
+    for ratio, _, facts in read:
+        for fact in facts:
+            if any(fact in way for _, way in ways):
+                r_fact = math.fsum(r if fact in way else 1.0 for r, way in ways) / len(ways)
+            else:
+                r_fact = ratio
+            own[fact] = min(r_fact, own.get(fact, 1.0))
+    return {f: r for f, r in own.items() if r < 1.0}
 
 
 def _entropy(ps: Iterable[float]) -> float:

@@ -6,6 +6,7 @@ Collects problems instead of stopping at the first: the loader (diagnose.knowled
 from __future__ import annotations
 
 import graphlib
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -86,6 +87,9 @@ class Builder:
                 self.missing("evidence.toml", f"consultation.own_fact_dont_know.{name}", "not a weight", name, raw["weight"])
             else:
                 own.append((raw["weight"][name]["w"], ratio))
+        mechanism = consultation["mechanism_weight"]
+        if mechanism not in raw["weight"]:
+            self.missing("evidence.toml", "consultation.mechanism_weight", "not a weight", mechanism, raw["weight"])
         return Scale(
             priors=freeze({k: v["p"] for k, v in raw["prior"].items()}),
             weights=freeze({k: v["w"] for k, v in raw["weight"].items()}),
@@ -97,6 +101,7 @@ class Builder:
             min_value=consultation["min_value"],
             max_questions=consultation["max_questions"],
             own_fact_dont_know=tuple(sorted(own, reverse=True)),
+            mechanism_min=raw["weight"].get(mechanism, {}).get("w", math.inf),
             planning_prior_weight=consultation["planning_prior_weight"],
             settle_min=next((lv.min for lv in levels if lv.id == consultation["settle_level"]), 1.0),
             settle_change=consultation["settle_change"],

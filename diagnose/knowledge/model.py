@@ -314,6 +314,9 @@ class Scale:
     """(signal weight, ratio), heaviest first: how much rarer 不知道 is, under a cause, about a fact its signal of at
     least that weight reads (a fact of the cause's own mechanism) than the fact's usual `dont_know`."""
 
+    mechanism_min: float
+    """A signal of at least this weight is one of its cause's ways of showing itself (`mechanism_weight`)."""
+
     def own_ratio(self, weight: float) -> float:
         """The 不知道 ratio for a fact read by a signal of this weight (1.0: not the cause's own fact)."""
         return next((ratio for w, ratio in self.own_fact_dont_know if weight >= w), 1.0)
