@@ -9,10 +9,10 @@ The diagnosis shown to the person always comes from the chosen back-end; tests c
 of each prior, so that it also looks for rare causes. There is one factor r (`consultation.own_fact_dont_know`)
 for each question answered 不知道 that asks about a fact of c's own mechanism (a fact one of c's signals names;
 the heavier the signal, the smaller r): someone whose account moved with them knows that they moved, so 不知道 to
-"did you move" counts against the transfer. A cause that shows itself in several ways (signals of at least
-`consultation.mechanism_weight`: a scam is a text that showed a 0, or a rumour about the account) has for a fact
-only some ways read the mean over its ways of r where the way reads it and 1 where not. The shown diagnosis
-never reads 不知道 answers.
+"did you move" counts against the transfer. When a cause shows itself in several ways (signals of at least
+`consultation.mechanism_weight`: a scam is a text that showed a 0, or a rumour about the account), r of a fact
+that only some of the ways read is the mean over the ways of the way's r where it reads the fact and 1 where it
+does not. The shown diagnosis never reads 不知道 answers.
 
 **Value of a question.** Its outcomes are the allowed answers and 不知道. Under cause c, 不知道 has probability
 d·r (r = 1 when the fact is not c's own), d being the fact's `dont_know`; an answer v has the rest, shared as
