@@ -63,6 +63,17 @@ class TestSubject:
         """but when he… / every time she…: the opening words do not push the person out of the topic's reach."""
         assert _facts(text)["viewing_whose"] == "family_member"
 
+    def test_an_employer_that_only_just_paid_is_a_new_enrolment_too(self) -> None:
+        """单位上个月才给我缴上 names the scheme (the employer pays) and a new enrolment: the employer's phrase must
+        not swallow the other fact."""
+        facts = _facts("单位上个月才给我缴上社保，医保个人账户现在还是0")
+        assert facts["insurance_type"] == "employee" and facts["recently_enrolled"] == "yes"
+
+    def test_a_transfer_not_gone_to_is_not_applied(self) -> None:
+        """还没去办转移 / 一直没去办转移接续: 去 between the negation and 办 is still a transfer not applied for."""
+        assert _facts("老家的医保我还没去办转移")["transfer_status"] == "not_applied"
+        assert _facts("她一直没去办转移接续")["transfer_status"] == "not_applied"
+
     def test_the_writer_checking_their_own_account_stays_self(self) -> None:
         """我查了我的卡 after naming a relative elsewhere is still the writer's account."""
         assert _facts("我妈退休了，我查了我自己的医保卡，余额是0")["viewing_whose"] == "self"
