@@ -101,10 +101,11 @@ class Persons:
         reported = [p for p in people if told and p[0] in (told.end(), told.end() + 1) and p[1] != "self"]
         if reported:
             topic = reported[0][1]
+        checks = topic in (None, "self") and self._behalf_verbs.search(part) is not None
         behalf = [p for p in people if 0 < p[0] <= reach + 2 and part[p[0] - 1] in self._behalf]
-        if behalf and topic in (None, "self") and self._behalf_verbs.search(part):  # 我帮她看了下: her account
+        if checks and behalf:  # 我帮她看了下: her account
             topic = behalf[0][1]
-        elif topic in (None, "self") and self._behalf_verbs.search(part):  # 我查他的个人账户: his account
+        elif checks:  # 我查他的个人账户: his account
             owners: dict[int, int] = {}  # where each person named starts -> where the longest name there ends
             for m in (*others, *pronouns):
                 owners[m.start()] = max(m.end(), owners.get(m.start(), 0))
