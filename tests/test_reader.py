@@ -458,3 +458,48 @@ def test_an_official_call_is_not_a_scam_claim() -> None:
 def test_a_channel_named_for_another_action_is_not_where_the_balance_was_seen() -> None:
     assert diagnose.extract_facts("我在银行取过钱，医保App里个人账户显示0").get("query_channel") != "bank"
     assert diagnose.extract_facts("我在银行ATM上查社保卡余额是0").get("query_channel") == "bank"
+
+
+@pytest.mark.parametrize(
+    ("text", "fact", "value"),
+    [
+        ("我工资条上每个月都扣医保", "insurance_type", "employee"),
+        ("我医保卡里的钱不知道怎么就没了", "symptom", "went_to_zero"),
+        ("里面的钱没有了", "symptom", "went_to_zero"),
+        ("My balance has just disappeared.", "symptom", "went_to_zero"),
+        ("医保卡上从来没有过余额", "symptom", "always_zero"),
+        ("My account has always been zero.", "symptom", "always_zero"),
+        ("这两年每个月划的钱少了", "symptom", "lower_than_expected"),
+        ("我一次医院都没去过", "own_spending", "no"),
+        ("药也没买过", "own_spending", "no"),
+        ("I haven't bought any medicine this year.", "own_spending", "no"),
+        ("我爸退休十几年了", "retired", "yes"),
+        ("我还在上班", "retired", "no"),
+        ("老板从来没给我交过医保", "contribution_status", "never_paid"),
+        ("公司每月按时给我缴医保", "contribution_status", "paying"),
+        ("我已经在网上申请了转移", "transfer_status", "pending"),
+        ("我们这边医保系统上个月切换了", "platform_event", "recent_migration"),
+        ("他生前一直在用这张卡", "withdrawn_or_closed", "death"),
+        ("我从来没开通过家庭共济", "family_sharing", "none"),
+        ("我给女儿设了500块的共济额度", "family_sharing", "quota_reserved"),
+        ("医保码我还没激活", "card_status", "evoucher_not_activated"),
+        ("年中断缴以后被扣回了一笔", "annual_cycle_region", "yes"),
+        ("身份证从15位换成了18位", "identity_issue", "id_or_name_changed"),
+        ("在本市的药店刷不了", "use_location", "home"),
+    ],
+)
+def test_everyday_phrasings(text: str, fact: str, value: str) -> None:
+    """Common ways of saying a fact (knowledge/reader.toml `words`), in sentences of their own."""
+    assert _facts(text).get(fact) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("工资照扣，缴费记录里也查不到", "symptom"),  # the payment record, not the balance, cannot be found
+        ("社区发了通知说医保系统升级", "platform_event"),  # an upgrade announced, not one that happened
+        ("我从来没交过职工医保", "contribution_status"),  # about one scheme, not about paying at all
+    ],
+)
+def test_near_misses_of_everyday_phrasings(text: str, fact: str) -> None:
+    assert fact not in _facts(text)
