@@ -486,6 +486,23 @@ def test_a_channel_named_for_another_action_is_not_where_the_balance_was_seen() 
         ("年中断缴以后被扣回了一笔", "annual_cycle_region", "yes"),
         ("身份证从15位换成了18位", "identity_issue", "id_or_name_changed"),
         ("在本市的药店刷不了", "use_location", "home"),
+        ("我每次产检都刷的医保卡", "own_spending", "yes"),
+        ("我看病刷了好几次", "own_spending", "yes"),
+        ("出差到外省，在当地药店刷不了", "use_location", "other_province"),  # 当地 there is away from home
+        ("账户一下就少了八百", "symptom", "dropped_suddenly"),
+        ("卡里的钱都快见底了", "symptom", "went_to_zero"),
+        ("我把爸妈都绑进家庭共济了", "family_sharing", "authorized"),
+        ("转移的事我一直没弄", "transfer_status", "not_applied"),
+        ("办事员说还在转", "transfer_status", "pending"),
+        ("我这边才交了两个月", "recently_enrolled", "yes"),
+        ("我已经半年没交了", "contribution_status", "stopped"),
+        ("公司欠了三个月社保没交", "contribution_status", "employer_arrears"),
+        ("我是企业职工", "insurance_type", "employee"),
+        ("My mother has residents' medical insurance.", "insurance_type", "resident"),
+        ("点开了短信里的链接", "external_claim", "sms_or_call"),
+        ("社保卡拿到了还没去激活", "card_status", "not_activated"),
+        ("医保局打电话说我重复参保了", "identity_issue", "duplicate_enrollment"),
+        ("I entered the wrong PIN three times.", "suspension", "password_locked"),
     ],
 )
 def test_everyday_phrasings(text: str, fact: str, value: str) -> None:
@@ -499,6 +516,9 @@ def test_everyday_phrasings(text: str, fact: str, value: str) -> None:
         ("工资照扣，缴费记录里也查不到", "symptom"),  # the payment record, not the balance, cannot be found
         ("社区发了通知说医保系统升级", "platform_event"),  # an upgrade announced, not one that happened
         ("我从来没交过职工医保", "contribution_status"),  # about one scheme, not about paying at all
+        ("我查了一下是0", "symptom"),  # 查了一下 is a look, not a sudden fall
+        ("中间断了两个月没交，后来补上了", "contribution_status"),  # a gap that ended, not stopped now
+        ("朋友圈说个人账户要清零了", "symptom"),  # a rumour's claim, not what the writer saw
     ],
 )
 def test_near_misses_of_everyday_phrasings(text: str, fact: str) -> None:

@@ -147,14 +147,16 @@ class Reader:
         return out
 
     def _hits(self, text: str) -> list[tuple[str, str, str, bool, int]]:
-        """The clause's phrase matches, without those after a guess (是不是…, 怕…), recast (突然…没了) and
-        marked when they follow a past marker (以前…)."""
+        """The clause's phrase matches, without those after a guess (是不是…, 怕…) or a report's claim (朋友圈说…;
+        not an official call's news), recast (突然…没了) and marked when they follow a past marker (以前…)."""
         guess = self._guess.search(text)
         cut = guess.start() if guess else len(text)
         past = self._past.search(text)
         hits = []
         found = self._scan(text)
-        said = min((s for s, _, f, _ in found if f in self._reports), default=len(text))  # 朋友圈说…清零了
+        said = len(text)
+        if not any(u.search(text) and f in self._reports for u, f in self._unless):  # 医保局打电话说…: facts
+            said = min((s for s, _, f, _ in found if f in self._reports), default=said)  # 朋友圈说…清零了: a claim
         for start, end, fact, value in found:
             if end <= cut and (start <= said or fact in self._reports):
                 for when, r_fact, r_from, r_to in self._recast:
