@@ -343,6 +343,15 @@ class TestWhoseFact:
         """我用爸爸的医保卡…他的卡里钱少了: the father's account, though the writer acts."""
         assert _facts("我用爸爸的医保卡买药，他的卡里钱少了")["viewing_whose"] == "family_member"
 
+    @pytest.mark.parametrize("text", ["粤医保小程序显示我医保余额0", "医保卡里咋一下子少了两千块，谁给我刷了"])
+    def test_my_account_later_in_the_clause_is_self(self, text: str) -> None:
+        """The writer's own account named after the clause opens (reader.toml `own_account`)."""
+        assert _facts(text)["viewing_whose"] == "self"
+
+    def test_my_account_named_beside_a_relatives_is_not_self(self) -> None:
+        """我妈 is the one whose card is at 0; 我的 there is only whose phone was used."""
+        assert _facts("我妈的医保卡余额是0，我用我的手机帮她查的")["viewing_whose"] == "family_member"
+
     @pytest.mark.parametrize("text", ["我自己能用的余额只剩三百了", "我自己的账户里一分钱都没有"])
     def test_my_own_is_self(self, text: str) -> None:
         """我自己能用的 / 我自己的 name the writer's own account."""

@@ -58,6 +58,7 @@ class Reader:
         self._shared = set(cfg.get("shared", ()))
         self._reports = set(cfg.get("reports", ()))
         self._own_looks = regex(cfg.get("own_looks", ()))
+        self._own_account = regex(cfg.get("own_account", ()))
         self._goes_on = tuple(cfg.get("claim_goes_on", ()))
         self._seen_only = set(cfg.get("seen_only", ()))
         self._object_facts = set(cfg.get("object_facts", ()))
@@ -97,10 +98,11 @@ class Reader:
             if not any(u.search(masked) and f.fact == x for u, x in self._unless)
         ]
         named_self = any(c.person == "self" and c.named and self._account.search(c.text) for c in clauses)
+        own = any(c.person in (None, "self") and self._own_account.search(c.text) for c in clauses)  # 显示我医保余额0
         whose: str | None = None
         if subject not in (None, "self"):
             whose = "family_member"
-        elif subject == "self" and named_self:
+        elif named_self or own:
             whose = "self"
         if whose is not None and "viewing_whose" not in {f.fact for f in found}:
             span = next((c.text for c in clauses if c.person == subject and (c.zero or c.hits)), masked[:20])
