@@ -512,6 +512,8 @@ def test_a_channel_named_for_another_action_is_not_where_the_balance_was_seen() 
         ("社保卡拿到了还没去激活", "card_status", "not_activated"),
         ("医保局打电话说我重复参保了", "identity_issue", "duplicate_enrollment"),
         ("I entered the wrong PIN three times.", "suspension", "password_locked"),
+        ("我的缴费年限已经交够了", "retiree_years_met", "yes"),
+        ("我爸的缴费年限还没交够", "retiree_years_met", "no"),
     ],
 )
 def test_everyday_phrasings(text: str, fact: str, value: str) -> None:
@@ -528,6 +530,8 @@ def test_everyday_phrasings(text: str, fact: str, value: str) -> None:
         ("我查了一下是0", "symptom"),  # 查了一下 is a look, not a sudden fall
         ("中间断了两个月没交，后来补上了", "contribution_status"),  # a gap that ended, not stopped now
         ("朋友圈说个人账户要清零了", "symptom"),  # a rumour's claim, not what the writer saw
+        ("年限已经交够了", "contribution_status"),  # years met, not paying now
+        ("App一直还在转圈", "transfer_status"),  # the app loading, not a transfer
     ],
 )
 def test_near_misses_of_everyday_phrasings(text: str, fact: str) -> None:
