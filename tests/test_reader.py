@@ -514,6 +514,13 @@ def test_a_channel_named_for_another_action_is_not_where_the_balance_was_seen() 
         ("I entered the wrong PIN three times.", "suspension", "password_locked"),
         ("我的缴费年限已经交够了", "retiree_years_met", "yes"),
         ("我爸的缴费年限还没交够", "retiree_years_met", "no"),
+        ("上个月在药店刷卡买过几回药", "own_spending", "yes"),
+        ("公司裁员以后医保就没人给交了", "contribution_status", "stopped"),
+        ("App里参保地显示的还是上学那个城市", "identity_issue", "wrong_region_record"),
+        ("在老家药店刷卡，说外省的卡用不了", "use_location", "other_province"),
+        ("提示密码锁定了", "suspension", "password_locked"),
+        ("Last year I set up family mutual aid.", "family_sharing", "authorized"),
+        ("I did not change job or city.", "transfer_status", "none"),
     ],
 )
 def test_everyday_phrasings(text: str, fact: str, value: str) -> None:
@@ -532,6 +539,8 @@ def test_everyday_phrasings(text: str, fact: str, value: str) -> None:
         ("朋友圈说个人账户要清零了", "symptom"),  # a rumour's claim, not what the writer saw
         ("年限已经交够了", "contribution_status"),  # years met, not paying now
         ("App一直还在转圈", "transfer_status"),  # the app loading, not a transfer
+        ("银行发短信说扣款失败", "external_claim"),  # the bank's own notice, not a scam
+        ("回老家药店刷医保卡", "own_spending"),  # 老家 is the place, not 老 (often)
     ],
 )
 def test_near_misses_of_everyday_phrasings(text: str, fact: str) -> None:
