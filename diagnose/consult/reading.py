@@ -157,7 +157,7 @@ class Reader:
         hits = []
         found = self._scan(text)
         said = len(text)
-        if not any(u.search(text) and f in self._reports for u, f in self._unless):  # 医保局打电话说…: facts
+        if not self._official(text):  # 医保局打电话说…: facts
             said = min((s for s, _, f, _ in found if f in self._reports), default=said)  # 朋友圈说…清零了: a claim
         for start, end, fact, value in found:
             if end <= cut and (start <= said or fact in self._reports):
@@ -167,12 +167,17 @@ class Reader:
                 hits.append((fact, value, text[start:end], past is not None and past.start() < start, start))
         return hits
 
+    def _official(self, text: str) -> bool:
+        """Whether the text tells of an official call or notice (reader.toml `unless` for a report fact): what it
+        says is news, not a claim."""
+        return any(u.search(text) and fact in self._reports for u, fact in self._unless)
+
     def _claims(self, clauses: list[Clause], text: str) -> None:
         """Mark what a report goes on to say: after a clause with a report (有人打电话说…), each clause that passes
         on what was said (说… / 让我…), or names nobody, does not turn (但 / 可是 …) and is not the writer's own
         look (赶紧查了一下), is the claim's content (里面的钱都没了), so its facts and its zero are not the
         writer's. An official call (`unless`) is no claim."""
-        if any(u.search(text) and fact in self._reports for u, fact in self._unless):
+        if self._official(text):
             return
         claim = False
         for c in clauses:
