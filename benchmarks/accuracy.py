@@ -128,8 +128,9 @@ def consult(
         c = Consultation.from_text(text, diagnoser) if text else Consultation(diagnoser)
         n = 0
         while (q := c.next_question()) is not None:
-            c.answer(q.id, facts.get(q.id))
-            unknown += q.id not in facts
+            reply = q.answer_from(facts)
+            c.answer(q.id, reply)
+            unknown += reply is None  # a checklist answered with nothing picked is not a 不知道
             n += 1
         reason = c.stop_reason or "?"
         reasons[reason] = reasons.get(reason, 0) + 1

@@ -30,7 +30,7 @@ def consult_examples(diagnoser: diagnose.Diagnoser | None = None) -> tuple[list[
                 latencies.append(time.perf_counter() - start)
                 if question is None:
                     break
-                c.answer(question.id, example.facts.get(question.id))
+                c.answer(question.id, question.answer_from(example.facts))
                 asked += 1
             counts.append((asked, example.name))
     return counts, latencies

@@ -28,7 +28,10 @@ def ask(question: diagnose.Question) -> str:
     for i, choice in enumerate(question.choices, 1):
         guess = "（您前面提到的可能是这个）" if choice.id == question.default else ""
         lines.append(f"{i}. {choice.label.zh}{guess}")
-    lines.append("0. 不知道")
+    if question.multiple:  # a checklist: any number of the choices may hold
+        lines += ["0. 都没有 / 记不清", "可以多选，回复编号，用空格隔开，如“1 3”。"]
+    else:
+        lines.append("0. 不知道")
     return "\n".join(lines)
 
 
@@ -86,10 +89,12 @@ def turn(state: str | None, message: str) -> tuple[str | None, str]:
             return turn(None, message)
         reply = consultation.answer_text(message)
         prefix = "好的，您先去查，最后再回到这个问题。\n" if reply.kind == "later" else ""
-        if reply.kind == "choose":
-            question = consultation.kb.facts[reply.fact]
-            options = "\n".join(f"{question.allowed.index(v) + 1}. {question.value(v).label.zh}" for v in reply.choices)
-            return consultation.to_json(), f"没太明白，请回复编号：\n{options}\n0. 不知道"
+        pending = consultation.pending
+        if reply.kind == "choose" and pending is not None:
+            labels = {c.id: c.label.zh for c in pending.choices}
+            options = "\n".join(f"{pending.allowed.index(v) + 1}. {labels[v]}" for v in reply.choices)
+            zero = "0. 都没有 / 记不清（可以多选，用空格隔开）" if pending.multiple else "0. 不知道"
+            return consultation.to_json(), f"没太明白，请回复编号：\n{options}\n{zero}"
     question = consultation.next_question()
     if question is None:  # kept while a prefilled answer can still be taken back ("改1")
         return (consultation.to_json() if consultation.mentioned else None), prefix + conclude(

@@ -42,6 +42,8 @@ def ask(question: dict[str, Any]) -> str:
     """The question with numbered choices."""
     lines = [question["text"]["zh"]]
     lines += [f"{i}. {choice['label']['zh']}" for i, choice in enumerate(question["choices"], 1)]
+    if question["multiple"]:  # a checklist: any number of the choices may hold
+        return "\n".join([*lines, "0. 都没有 / 记不清", "可以多选，回复编号，用空格隔开，如“1 3”。"])
     return "\n".join([*lines, "0. 不知道"])
 
 
@@ -61,10 +63,15 @@ def conclude(diagnosis: dict[str, Any]) -> str:
 
 
 def answer_body(state: dict[str, Any], question: dict[str, Any], message: str) -> dict[str, Any]:
-    """A number picks that choice by id (0: 不知道); anything else is sent as free text."""
-    if message.isdigit() and int(message) <= len(question["choices"]):
-        value = question["choices"][int(message) - 1]["id"] if int(message) else None
-        return {"state": state, "fact": question["id"], "value": value}
+    """A number picks that choice by id (0: 不知道; for a checklist, numbers pick its choices and 0 none of them);
+    anything else is sent as free text."""
+    numbers = message.split()
+    if all(n.isdigit() and int(n) <= len(question["choices"]) for n in numbers) and numbers:
+        picked = [question["choices"][int(n) - 1]["id"] for n in numbers if int(n)]
+        if question["multiple"]:
+            return {"state": state, "fact": question["id"], "value": picked}
+        if len(picked) <= 1 and len(numbers) == 1:
+            return {"state": state, "fact": question["id"], "value": picked[0] if picked else None}
     return {"state": state, "text": message}
 
 

@@ -33,11 +33,33 @@ def _persona(buf: io.StringIO, persona: dict[str, str], *extra: str) -> Callable
         if pending:
             return pending.pop(0)
         shown = buf.getvalue()
-        fact = max(kb.facts.values(), key=lambda f: max(shown.rfind(f.question.zh), shown.rfind(f.question.en)))
-        value = persona.get(fact.id)
-        return str(fact.allowed.index(value) + 1) if value else "0"
+        asked = [*kb.facts.values(), *kb.checklists.values()]
+        where = {q.id: max(shown.rfind(q.question.zh), shown.rfind(q.question.en)) for q in asked}
+        question = max(asked, key=lambda q: where[q.id])
+        numbered = _numbered(shown[where[question.id] :])  # the choices as shown: number, label's start
+
+        def number(label: diagnose.Text) -> str | None:
+            said = {"".join(label.zh.split()), "".join(label.en.split())}
+            return next((n for n, start in numbered if any(x.startswith(start) for x in said)), None)
+
+        if question.id in kb.checklists:
+            holds = [o.label for o in kb.checklists[question.id].options if persona.get(o.fact) in o.values]
+            return " ".join(n for n in map(number, holds) if n) or "0"
+        value = persona.get(question.id)
+        return (number(kb.facts[question.id].value(value).label) or "0") if value else "0"
 
     return read
+
+
+def _numbered(panel: str) -> list[tuple[str, str]]:
+    """The numbered choices of the first question panel in `panel`: (number, the label's first line, unspaced)."""
+    body = panel.split("╰", 1)[0]
+    out = []
+    for line in body.splitlines():
+        number, dot, label = line.strip(" │").partition(". ")
+        if dot and number.isdigit() and number != "0":
+            out.append((number, "".join(label.split())))
+    return out
 
 
 def _words(buf: io.StringIO, words: dict[str, str]) -> Callable[[str], str]:

@@ -22,7 +22,7 @@ def _run(example_index: int) -> tuple[tuple[str, ...], object]:
     asked = []
     while (q := c.next_question()) is not None:
         asked.append(q.id)
-        c.answer(q.id, example.facts.get(q.id))
+        c.answer(q.id, q.answer_from(example.facts))
     return tuple(asked), c.result().to_dict()
 
 

@@ -26,7 +26,7 @@ def consult(persona: Mapping[str, str], told: Mapping[str, str] | None = None) -
     while (q := c.next_question()) is not None:
         assert q.id not in asked, f"{q.id} asked twice"
         asked.append(q.id)
-        c.answer(q.id, persona.get(q.id))
+        c.answer(q.id, q.answer_from(persona))
         assert len(asked) <= len(_KB.facts)
     return asked, c
 
@@ -135,7 +135,7 @@ class TestScenarios:
             {"insurance_type": "flexible_employee", "flexible_tier": "pool_only", "symptom": "always_zero"}
         )
         assert c.result().causes[0].id == "flexible_employment_no_account"
-        assert len(asked) <= 5  # insurance, channel, whose account, symptom, tier
+        assert len(asked) <= 6  # insurance, channel, whose account, the checklist, tier, an earlier 职工医保
 
     def test_spouse_used_family_sharing(self) -> None:
         """Someone whose spouse spent the money through 家庭共济 is told so first."""
@@ -180,9 +180,13 @@ def test_every_question_asked_could_change_the_result(example: Example) -> None:
     while (q := c.next_question()) is not None:
         known = {k: v for k, v in c.answers.items() if v is not None}
         before = c.diagnoser.planner.scores(known)
-        moves = any(c.diagnoser.planner.scores({**known, q.id: v}) != before for v in q.allowed)
+        if q.multiple:  # a checklist: each option stands for its fact's values
+            ways = [(o.fact, v) for o in map(q.fact.option, q.allowed) for v in o.values]  # type: ignore[union-attr]
+        else:
+            ways = [(q.id, v) for v in q.allowed]
+        moves = any(c.diagnoser.planner.scores({**known, f: v}) != before for f, v in ways)
         assert moves or q.id in deciders, f"{q.id} cannot change the result"
-        c.answer(q.id, example.facts.get(q.id))
+        c.answer(q.id, q.answer_from(example.facts))
     assert c.result() == diagnose.diagnose(c.answers)
 
 
@@ -327,6 +331,7 @@ class TestStopping:
         c.answer("insurance_type", "employee")
         c.answer("query_channel", "nhsa_app")
         c.answer("viewing_whose", "self")
+        c.answer("situations", [])
         q = c.next_question()
         assert q is not None
         reply = c.answer_text("我去查一下")

@@ -170,7 +170,7 @@ def _base_states() -> list[dict[str, Any]]:
             q = c.next_question()
             if q is None:
                 break
-            c.answer(q.id, ex.facts.get(q.id))
+            c.answer(q.id, q.answer_from(ex.facts))
         c.next_question()
         states.append(c.to_dict())
     return states

@@ -79,6 +79,37 @@ def test_a_whole_consultation(base: str) -> None:
     assert status == 200 and result == expected
 
 
+def test_a_checklist_over_http(base: str) -> None:
+    """The checklist comes as a question with `multiple`; a list of choice ids answers it, free text too ("2 6"),
+    an unclear reply offers its choices again, and a wrong id is a 422 naming the checklist and the options."""
+    _, data = call("POST", base + "/v1/consultations", {"message": "我的职工医保，国家医保服务平台上看是0，我自己的"})
+    question = data["question"]
+    while not question["multiple"]:
+        body = {"state": data["state"], "fact": question["id"], "value": None}
+        _, data = call("POST", base + "/v1/consultations/answer", body)
+        question = data["question"]
+    _valid("question", question)
+    ids = [c["id"] for c in question["choices"]]
+    status, bad = call(
+        "POST", base + "/v1/consultations/answer", {"state": data["state"], "fact": question["id"], "value": ["nope"]}
+    )
+    assert status == 422 and question["id"] in bad["error"]
+    assert bad["allowed"] == list(_KB.checklists[question["id"]].allowed)
+    _, unclear = call("POST", base + "/v1/consultations/answer", {"state": data["state"], "text": "嗯嗯嗯"})
+    assert unclear["reply"]["kind"] == "choose" and unclear["question"]["id"] == question["id"]
+    assert [c["id"] for c in unclear["reply"]["choices"]] == ids
+    _, by_text = call("POST", base + "/v1/consultations/answer", {"state": data["state"], "text": "2 6"})
+    _turn(by_text)
+    assert by_text["reply"] == {"kind": "answer", "fact": question["id"], "value": [ids[1], ids[5]], "choices": []}
+    body = {"state": data["state"], "fact": question["id"], "value": [ids[1], ids[5]]}
+    status, by_ids = call("POST", base + "/v1/consultations/answer", body)
+    assert status == 200
+    _turn(by_ids)
+    assert by_ids["state"] == by_text["state"]
+    assert by_ids["state"]["checklists"][0]["picked"] == [ids[1], ids[5]]
+    assert by_ids["question"]["id"] in {_KB.checklists[question["id"]].option(i).fact for i in (ids[1], ids[5])}
+
+
 def test_at_the_cap_the_questions_left_open_come_back(base: str) -> None:
     """Someone who answers 不知道 to everything is stopped at the cap and told what would settle it."""
     status, data = call("POST", base + "/v1/consultations", {})

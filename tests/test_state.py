@@ -22,7 +22,7 @@ def test_round_trip_at_every_turn(example: Example) -> None:
     asked = []
     while (q := straight.next_question()) is not None:
         asked.append(q.id)
-        straight.answer(q.id, example.facts.get(q.id))
+        straight.answer(q.id, q.answer_from(example.facts))
 
     state = json.dumps(Consultation.from_text(example.story or "").to_dict())
     restored_asked = []

@@ -289,7 +289,8 @@ def _run(args: argparse.Namespace, consultation: Consultation, read: Callable[[s
         except (OSError, UnicodeEncodeError) as exc:
             failed = exc
     if args.save is not None:
-        problem = save(args.save, to_markdown(consultation.kb, consultation.answers, result, lang))
+        text = to_markdown(consultation.kb, consultation.answers, result, lang, consultation.checklists)
+        problem = save(args.save, text)
         if problem is not None:
             err(f"error: cannot write {quote(args.save)}: {problem}")
             return EXIT_IOERR

@@ -81,7 +81,10 @@ _TURN = {
             "properties": {
                 "kind": {"enum": ["answer", "dont_know", "later", "choose"]},
                 "fact": {"type": "string"},
-                "value": {"type": ["string", "null"]},
+                "value": {
+                    "type": ["string", "null", "array"],
+                    "description": "The choice id read, null for 不知道; for a checklist, the choice ids picked.",
+                },
                 "choices": {"type": "array", "items": {"type": "object"}},
             },
         },

@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from diagnose.api import Diagnoser, default_diagnoser
-from diagnose.consult.session import STATE_MAX_BYTES, Consultation, Question
+from diagnose.consult.session import STATE_MAX_BYTES, Consultation
 from diagnose.errors import ConsultationError, InvalidValueError, StateError, UnknownFactError
 
 __all__ = ["BODY_MAX_BYTES", "ApiError", "app", "create_app"]
@@ -134,7 +134,7 @@ def _step(c: Consultation, extra: dict[str, Any] | None = None) -> dict[str, Any
 
 
 def _choices(c: Consultation, fact: str, ids: tuple[str, ...]) -> list[dict[str, Any]]:
-    values = c.kb.facts[fact]
+    values = c.kb.checklists[fact] if fact in c.kb.checklists else c.kb.facts[fact]
     return [{"id": v, "label": values.value(v).label.to_dict()} for v in ids]
 
 
@@ -143,14 +143,14 @@ def _answer(c: Consultation, data: dict[str, Any]) -> dict[str, Any]:
         if "fact" in data or "value" in data:
             raise ApiError(422, "send either 'fact' and 'value' or 'text', not both", "text")
         reply = c.answer_text(_text(data, "text", required=True) or "")
-        read = {"kind": reply.kind, "fact": reply.fact, "value": reply.value}
+        value: Any = list(reply.picked) if reply.fact in c.kb.checklists and reply.kind == "answer" else reply.value
+        read = {"kind": reply.kind, "fact": reply.fact, "value": value}
         if reply.kind == "choose":
-            whose = c.answers.get("viewing_whose")
-            question = Question(c.kb.facts[reply.fact], replies=c.kb.replies, whose=whose)
+            question = c.pending  # answer_text leaves the question it could not read pending
             return {
                 "reply": {**read, "choices": _choices(c, reply.fact, reply.choices)},
                 "state": c.to_dict(),
-                "question": question.to_dict(),
+                "question": question.to_dict() if question is not None else None,
                 "should_stop": False,
                 "stop_reason": None,
                 "diagnosis": None,
@@ -158,7 +158,8 @@ def _answer(c: Consultation, data: dict[str, Any]) -> dict[str, Any]:
             }
         return _step(c, {"reply": {**read, "choices": []}})
     if "fact" not in data or "value" not in data:
-        raise ApiError(422, "an answer is 'fact' with 'value' (a choice id, or null for 不知道), or 'text'", "fact")
+        what = "'fact' with 'value' (a choice id, null for 不知道, a list for a checklist), or 'text'"
+        raise ApiError(422, f"an answer is {what}", "fact")
     fact, value = data["fact"], data["value"]
     if not isinstance(fact, str):
         raise ApiError(422, "'fact' must be a fact id", "fact", list(c.kb.facts))

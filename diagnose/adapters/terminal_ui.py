@@ -32,8 +32,9 @@ def _show_question(console: Console, question: Question, number: int, lang: str)
     body.append(_txt(question.help, lang) + "\n\n", style="dim")
     for i, choice in enumerate(question.choices, 1):
         body.append(f"  {i}. {_txt(choice.label, lang)}\n")
-    body.append(f"  0. {s['dont_know']}\n")
-    console.print(Panel(body, title=f"{s['question']} {number}", title_align="left", subtitle=s["choose_hint"]))
+    body.append(f"  0. {s['none_of_these' if question.multiple else 'dont_know']}\n")
+    hint = s["choose_many_hint" if question.multiple else "choose_hint"]
+    console.print(Panel(body, title=f"{s['question']} {number}", title_align="left", subtitle=hint))
 
 
 def ask_loop(consultation: Consultation, console: Console, read: Callable[[str], str], lang: str) -> None:
@@ -51,9 +52,11 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
                 console.print(Panel(_items(rows), title=s["why_title"], title_align="left", border_style="cyan"))
                 continue
             if key in _BACK:
-                if consultation.answers:
+                if consultation.answers or consultation.asked:
                     undone = consultation.undo()
-                    console.print(s["went_back"].format(question=_txt(consultation.kb.facts[undone].question, lang)))
+                    kb = consultation.kb
+                    asked = kb.checklists[undone] if undone in kb.checklists else kb.facts[undone]
+                    console.print(s["went_back"].format(question=_txt(asked.question, lang)))
                 else:
                     console.print(s["at_start"])
                 break
@@ -61,7 +64,8 @@ def ask_loop(consultation: Consultation, console: Console, read: Callable[[str],
             kind = consultation.answer_text(line).kind
             if kind == "choose":
                 said = escape(line.strip()[:40])  # what the person typed is shown literally, never as rich markup
-                console.print(s["invalid_choice"].format(text=said, n=len(question.choices)), style="yellow")
+                invalid = s["invalid_choices" if question.multiple else "invalid_choice"]
+                console.print(invalid.format(text=said, n=len(question.choices)), style="yellow")
                 continue
             if kind == "later":
                 console.print(s["deferred"], style="dim")

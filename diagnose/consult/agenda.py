@@ -21,10 +21,14 @@ class Step:
     """The next question: its fact, why it comes now, and for a re-ask what clashed and which warning it answers."""
 
     fact: str
+    """The fact asked, or the checklist's id for reason "checklist"."""
     reason: str
-    """"reask", "early", "value", "second_look" or "deferred"."""
+    """"reask", "follow_up", "early", "checklist", "value", "second_look" or "deferred"."""
     reask: Text | None = None
     clash: str | None = None
+    only: tuple[str, ...] = ()
+    """The choices offered: for a checklist, its options that are still open; for a follow-up, the values of the
+    option picked (the fact's other values are not offered). Empty: every choice."""
 
 
 class Agenda:
@@ -47,20 +51,30 @@ class Agenda:
         deferred: Sequence[str],
         reasked: Collection[str],
         force: bool = False,
+        checked: Mapping[str, tuple[str, ...] | None] | None = None,
     ) -> tuple[Step | None, str]:
-        """The next step, or None with the reason to stop: "cap", "settled" or "no_evidence"."""
+        """The next step, or None with the reason to stop: "cap", "settled" or "no_evidence". `checked` holds
+        the checklists answered: the options picked, or None for a checklist skipped."""
+        checked = checked or {}
         known = {k: v for k, v in answers.items() if v is not None}
         reask = self._reask(answers, known, reasked)
         if reask is not None:
             return reask, "reask"
         if asked >= self.kb.scale.max_questions and not force:
             return None, "cap"
+        follow_up = self._follow_up(answers, known, checked)
+        if follow_up is not None:
+            return follow_up, "follow_up"
         shown = self.planner.snapshot(known).ranking.main
         if not (shown and shown[0].level.id == "confirmed"):  # once a cause is settled, only what can change it
             for fact in self.kb.facts.values():
                 early = fact.early and fact.id not in answers and self.askable(fact, known)
                 if early and self.planner.value(answers, fact.id) > 0:
                     return Step(fact.id, "early"), "early"
+            for checklist in self.kb.checklists.values():
+                options = self.open_options(checklist.id, answers)
+                if checklist.id not in checked and len(options) >= 2:
+                    return Step(checklist.id, "checklist", only=options), "checklist"
         step = self._by_value(answers, known, deferred, shown, frozenset(), force, "value")
         if step is not None:
             return step, "value"
@@ -96,6 +110,29 @@ class Agenda:
         worth = bool(scored) and scored[0][0] >= self.kb.scale.min_value
         if scored and (force or (worth and not self._settled(answers, main, scored, aside))):
             return self._before(scored[0][2], answers, known, reason)[0]
+        return None
+
+    def open_options(self, checklist_id: str, answers: Mapping[str, str | None]) -> tuple[str, ...]:
+        """The options of a checklist whose fact is still open and applies, and that a cause in play reads."""
+        known = {k: v for k, v in answers.items() if v is not None}
+        candidates = self.planner.candidates(answers)
+        return tuple(
+            o.id
+            for o in self.kb.checklists[checklist_id].options
+            if o.fact not in answers and o.fact in candidates and self.askable(self.kb.facts[o.fact], known)
+        )
+
+    def _follow_up(
+        self, answers: Mapping[str, str | None], known: Mapping[str, str], checked: Mapping[str, tuple[str, ...] | None]
+    ) -> Step | None:
+        """A picked checklist option of several values whose fact is still open: asked next, offering them, unless
+        no answer to it could teach anything now (a death already rules out the card's cause)."""
+        for checklist_id, picked in checked.items():
+            for option in self.kb.checklists[checklist_id].options:
+                open_ = option.id in (picked or ()) and len(option.values) > 1 and option.fact not in answers
+                applies = open_ and self.askable(self.kb.facts[option.fact], known)
+                if applies and self.planner.value(answers, option.fact) > 0:
+                    return Step(option.fact, "follow_up", only=option.values)
         return None
 
     def aside(self, known: Mapping[str, str]) -> frozenset[str]:

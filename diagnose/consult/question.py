@@ -1,23 +1,25 @@
-"""What the consultation puts to a person: a question about one fact, and the WHY of a question."""
+"""What the consultation puts to a person: a question about one fact or a checklist, and the WHY of a question."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
-from diagnose.knowledge.model import Fact, Replies, Text, Value
+from diagnose.knowledge.model import Checklist, Fact, Replies, Text, Value
 
 __all__ = ["Effect", "Question", "Why"]
 
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """A question to put to the person: the fact it settles, its text, help and choices.
+    """A question to put to the person: the fact it settles (or the checklist it puts), its text, help and choices.
 
     `reask` is set when the question asks again about an earlier answer that contradicts a later one (domain.md
-    §6.1): it says what clashed, and `text` starts with it.
+    §6.1): it says what clashed, and `text` starts with it. A checklist (`multiple`) is answered with the options
+    that hold, any number of them (`Consultation.answer(id, [option, ...])`).
     """
 
-    fact: Fact
+    fact: Fact | Checklist
     reask: Text | None = None
     replies: Replies | None = None
     """The knowledge base's replies, whose `subject` wording says whom the question is about."""
@@ -25,11 +27,18 @@ class Question:
     """viewing_whose, once answered: "self" or "family_member"."""
     default: str | None = None
     """A value the first message suggested with too little confidence to use: offer it as the default choice."""
+    only: tuple[str, ...] = ()
+    """The choices offered, when not all of them: a checklist's open options, or a follow-up's values."""
 
     @property
     def id(self) -> str:
-        """The fact id this question settles."""
+        """The fact id this question settles, or the checklist's id."""
         return self.fact.id
+
+    @property
+    def multiple(self) -> bool:
+        """Whether any number of choices may be picked (a checklist)."""
+        return isinstance(self.fact, Checklist)
 
     @property
     def text(self) -> Text:
@@ -49,13 +58,31 @@ class Question:
 
     @property
     def choices(self) -> tuple[Value, ...]:
-        """The allowed values, in display order, with their labels."""
-        return self.fact.values
+        """The choices offered, in display order, with their labels."""
+        values = self.fact.values
+        return tuple(v for v in values if v.id in self.only) if self.only else values
 
     @property
     def allowed(self) -> tuple[str, ...]:
-        """The allowed value ids."""
-        return self.fact.allowed
+        """The ids of the choices offered."""
+        return tuple(v.id for v in self.choices)
+
+    @property
+    def offered(self) -> Fact | Checklist:
+        """The fact or checklist with only the choices offered, in the order shown: what a reply's numbers index."""
+        if not self.only:
+            return self.fact
+        if isinstance(self.fact, Checklist):
+            return replace(self.fact, options=tuple(o for o in self.fact.options if o.id in self.only))
+        return replace(self.fact, values=self.choices)
+
+    def answer_from(self, facts: Mapping[str, str | None]) -> str | list[str] | None:
+        """The answer of someone who knows `facts` and nothing else (a form already filled in, a simulated person):
+        a fact's value, or None for 不知道; for a checklist, the options whose fact has one of their values."""
+        if isinstance(self.fact, Checklist):
+            return [o for o in self.allowed if facts.get((option := self.fact.option(o)).fact) in option.values]
+        value = facts.get(self.fact.id)
+        return value if value is None or value in self.fact.allowed else None
 
     def to_dict(self) -> dict[str, object]:
         """The question as JSON-safe data (the wire schema "question"): id, texts in zh and en, choices."""
@@ -76,7 +103,8 @@ class Effect:
 
 @dataclass(frozen=True, slots=True)
 class Why:
-    """The WHY explanation of a question: what each possible answer would confirm or rule out."""
+    """The WHY explanation of a question: what each possible answer would confirm or rule out (for a checklist,
+    each option picked)."""
 
-    fact: Fact
+    fact: Fact | Checklist
     effects: tuple[Effect, ...]

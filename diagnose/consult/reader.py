@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from diagnose.consult.reading import Reader, Reading
-from diagnose.knowledge.model import Fact, KnowledgeBase
+from diagnose.knowledge.model import Checklist, Fact, KnowledgeBase, Text
 
 __all__ = ["Reply", "TextMatcher"]
 
@@ -29,6 +29,16 @@ _MAX_TEXT = 2000
 _LOOKAROUND = re.compile(r"\(\?<?[!=][^)]*\)")
 
 
+_LIST_SEPARATORS = re.compile(r"[\s\u3000,，、;；/和及与]+|\band\b")
+"""What separates the options picked in a reply to a checklist: 1 3, 1、3, 搬家和改名."""
+
+
+def _fits(word: str, label: Text) -> bool:
+    """A reply word that is part of an option's words (at least two characters), or holds them all."""
+    labels = (normalize(label.zh), normalize(label.en))
+    return len(word) >= 2 and any(word in x or x in word for x in labels)
+
+
 def normalize(text: str) -> str:
     """Lower case, without spaces or punctuation."""
     return _PUNCT.sub("", text).lower()
@@ -39,13 +49,15 @@ class Reply:
     """How a free-text reply was read: an answer (value, or None for 不知道), or a request to choose.
 
     `kind` is "answer", "dont_know", "later" (the person will look it up) or "choose"; for "choose", `choices`
-    lists the value ids to offer and nothing was recorded.
+    lists the value ids to offer and nothing was recorded. A reply to a checklist answers with `picked`, the
+    option ids chosen (empty for 都没有), and `value` None.
     """
 
     kind: Literal["answer", "dont_know", "later", "choose"]
     fact: str
     value: str | None
     choices: tuple[str, ...] = ()
+    picked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +79,7 @@ class TextMatcher:
         self._yes = {normalize(w) for w in replies.yes}
         self._no = {normalize(w) for w in replies.no}
         self._later = {normalize(w) for w in replies.later}
+        self._none = {normalize(w) for w in replies.none_of_these} | self._no | {"0"}
         words = [w.lower() for w in replies.negations]
         self._negations = tuple(w for w in words if not w.isascii())
         ascii_words = "|".join(re.escape(w) for w in words if w.isascii())
@@ -182,6 +195,31 @@ class TextMatcher:
         if len(values) == 1:
             return Reply("answer", fact.id, next(iter(values)))
         return self._by_label(fact, norm) or choose
+
+    def match_checklist(self, checklist: Checklist, text: str) -> Reply:
+        """Read a reply to a checklist: option numbers (1 3, 1、3), option words, 都没有 / 没有 / 0 (nothing picked), or
+        不知道 / 我去查一下 (the list skipped: its questions may still come one by one); never guesses."""
+        choose = Reply("choose", checklist.id, None, checklist.allowed)
+        norm = normalize(text[:_MAX_TEXT])
+        if not norm:
+            return choose
+        if norm in self._none:
+            return Reply("answer", checklist.id, None)
+        if norm in self._dont_know or norm in self._later:  # a list is not put off: its questions can come singly
+            return Reply("dont_know", checklist.id, None)
+        parts = [p for p in _LIST_SEPARATORS.split(text[:_MAX_TEXT].lower()) if normalize(p)]
+        picked: list[str] = []
+        for part in parts:
+            word = normalize(part)
+            if word.isascii() and word.isdigit():
+                n = int(word)
+                found = [checklist.allowed[n - 1]] if 1 <= n <= len(checklist.options) else []
+            else:
+                found = [o.id for o in checklist.options if word == o.id or _fits(word, o.label)]
+            if len(found) != 1:
+                return choose
+            picked += [x for x in found if x not in picked]
+        return Reply("answer", checklist.id, None, picked=tuple(picked)) if picked else choose
 
     def _by_label(self, fact: Fact, norm: str) -> Reply | None:
         """A reply that is part of a choice's words (微信 -> "微信或支付宝里的医保码") or holds them all: the choice

@@ -7,7 +7,8 @@ No I/O happens here; the terminal UI and a helpdesk bot drive it. The diagnosis 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
 from diagnose.consult.agenda import Agenda
@@ -15,13 +16,22 @@ from diagnose.consult.question import Effect, Question, Why
 from diagnose.consult.reader import Reply
 from diagnose.consult.wire import restore_answers, saved_with
 from diagnose.consult.wire import state_suggested as _suggested
-from diagnose.errors import ConsultationError, StateError, UnknownFactError, quote
+from diagnose.errors import ConsultationError, InvalidValueError, StateError, UnknownFactError, quote
 from diagnose.inference.result import Diagnosis
-from diagnose.knowledge.model import Text
+from diagnose.knowledge.model import Checklist, Text
 
 __all__ = ["Consultation", "Effect", "Question", "Reply", "Why"]
 
 STATE_FORMAT = "diagnose.consultation/1"
+
+
+@dataclass(slots=True)
+class _Checked:
+    """A checklist answered: the options picked (None: skipped), the facts it answered, the answer before it."""
+
+    picked: tuple[str, ...] | None
+    facts: list[str] = field(default_factory=list)
+    after: str | None = None
 STATE_MAX_BYTES = 16384
 """The size bound of a saved state: every fact answered once, with room to spare (a real state is under 2 KiB)."""
 
@@ -44,6 +54,7 @@ class Consultation:
         self._pending: str | None = None
         self._deferred: list[str] = []
         self._reasked: list[str] = []
+        self._checked: dict[str, _Checked] = {}
         self.prefilled: tuple[str, ...] = ()
         """Facts read from the first message by `from_text` (not asked)."""
         self.migrated_from: str | None = None
@@ -90,6 +101,10 @@ class Consultation:
             "deferred": list(self._deferred),
             "reasked": list(self._reasked),
             "suggested": [[fact, value] for fact, value in self.suggested.items()],
+            "checklists": [
+                {"id": cid, "picked": None if c.picked is None else list(c.picked), "facts": c.facts, "after": c.after}
+                for cid, c in self._checked.items()
+            ],
         }
 
     def to_json(self) -> str:
@@ -134,15 +149,19 @@ class Consultation:
         consultation.migrated_from = saved_with(data, kb)
         restore_answers(consultation, data.get("answers"))
         pending = data.get("pending")
-        if pending is not None and (not isinstance(pending, str) or pending not in kb.facts):
-            raise StateError(f"'pending' must be a fact id or null, not {quote(pending)}")
+        if pending is not None and (not isinstance(pending, str) or pending not in (*kb.facts, *kb.checklists)):
+            raise StateError(f"'pending' must be a fact or checklist id or null, not {quote(pending)}")
+        consultation._checked = _restore_checklists(consultation, data.get("checklists", []))
         reasked = data.get("reasked", [])
         reasking = isinstance(reasked, list) and any(
             w in kb.warnings and any(c.fact == pending for r in kb.warnings[w].rules for c in r.when)
             for w in reasked
             if isinstance(w, str)
         )
-        if pending is not None and (kb.facts[pending].free_text or (pending in consultation._answers and not reasking)):
+        fact = kb.facts.get(pending) if isinstance(pending, str) else None
+        if pending in consultation._checked or (
+            fact is not None and (fact.free_text or (pending in consultation._answers and not reasking))
+        ):
             raise StateError(f"'pending': {pending!r} is not a question that can be pending (answered or free text)")
         prefilled = data.get("prefilled", [])
         if not isinstance(prefilled, list) or any(
@@ -167,6 +186,12 @@ class Consultation:
     # -- state -------------------------------------------------------------------------------------------
 
     @property
+    def checklists(self) -> dict[str, tuple[tuple[str, ...] | None, tuple[str, ...], str | None]]:
+        """The checklists answered, in order: id -> (the options picked or None when skipped, the facts the answer
+        recorded, the fact answered just before it or None)."""
+        return {cid: (c.picked, tuple(c.facts), c.after) for cid, c in self._checked.items()}
+
+    @property
     def answers(self) -> dict[str, str | None]:
         """Answers so far, in the order given; None means 不知道."""
         return dict(self._answers)
@@ -175,20 +200,68 @@ class Consultation:
         """The answers that are not 不知道."""
         return {k: v for k, v in self._answers.items() if v is not None}
 
-    def answer(self, fact_id: str, value: str | None) -> None:
+    def answer(self, fact_id: str, value: str | Iterable[str] | None) -> None:
         """Record an answer; None means the person does not know.
 
+        For a checklist (`Question.multiple`), `value` is the option ids picked, any number of them (a list, or one
+        id); an empty list means none of them happened (each open option's fact is recorded as 不知道, never as
+        "no"), and None skips the checklist (nothing is recorded, so its facts may still be asked one by one).
+
         Raises:
-            UnknownFactError: no such fact.
-            InvalidValueError: the value is not allowed for that fact.
+            UnknownFactError: no such fact or checklist.
+            InvalidValueError: the value is not allowed for that fact (or not an option of that checklist).
         """
+        if fact_id in self.kb.checklists:
+            self._check(fact_id, value)
+            return
+        if value is not None and not isinstance(value, str):
+            raise InvalidValueError(fact_id, value, self.kb.facts[fact_id].allowed if fact_id in self.kb.facts else ())
         validated = validate_facts(self.kb, {fact_id: value})
+        for checked in self._checked.values():  # answered on its own now: it counts as a question of its own
+            if fact_id in checked.facts:
+                checked.facts.remove(fact_id)
         self._answers.pop(fact_id, None)  # a corrected answer moves to the end, so undo takes it back
         self._answers[fact_id] = validated.get(fact_id)
         if fact_id in self._deferred:
             self._deferred.remove(fact_id)
         if self._pending == fact_id:
             self._pending = None
+
+    def _check(self, checklist_id: str, value: str | Iterable[str] | None) -> None:
+        """Record the options picked from a checklist (see `answer`)."""
+        checklist = self.kb.checklists[checklist_id]
+        if value is None:
+            picked = None
+        else:
+            items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
+            if items is None or any(not isinstance(x, str) or x not in checklist.allowed for x in items):
+                what = f"answer a checklist with a list of its options ([] for none), not {quote(value)}"
+                raise InvalidValueError(checklist_id, value, checklist.allowed, reason=what)
+            picked = tuple(dict.fromkeys(items))
+        if checklist_id in self._checked:
+            self._take_back(checklist_id)
+        offered = self._agenda.open_options(checklist_id, self._answers) if picked is not None else ()
+        record = _Checked(picked, after=next(reversed(self._answers), None))
+        for option in checklist.options:
+            if option.id not in offered and option.id not in (picked or ()):
+                continue
+            if option.fact in self._answers:
+                continue
+            if option.id in (picked or ()):
+                if len(option.values) > 1:
+                    continue  # asked next, offering the option's values
+                self._answers[option.fact] = option.values[0]
+            else:
+                self._answers[option.fact] = None
+            record.facts.append(option.fact)
+        self._checked[checklist_id] = record
+        if self._pending == checklist_id:
+            self._pending = None
+
+    def _take_back(self, checklist_id: str) -> None:
+        """Undo a checklist's answer: the facts it answered are open again and it may be asked again."""
+        for fact_id in self._checked.pop(checklist_id).facts:
+            self._answers.pop(fact_id, None)
 
     def defer(self) -> str:
         """The person will look the pending question up (我去查一下): ask it again at the end if it still matters.
@@ -200,6 +273,8 @@ class Consultation:
         """
         if self._pending is None:
             raise ConsultationError("no question is pending to put off")
+        if self._pending in self.kb.checklists:
+            raise ConsultationError("a checklist is not put off: answer it, or skip it with None")
         fact_id, self._pending = self._pending, None
         if fact_id not in self._deferred:
             self._deferred.append(fact_id)
@@ -224,7 +299,15 @@ class Consultation:
                 raise ConsultationError("no question is pending: the consultation has reached its result")
             fact_id = question.id
         self._pending = fact_id
-        reply = self.diagnoser.matcher.match_reply(self.kb.facts[fact_id], text)
+        offered = self._question(fact_id).offered  # the numbers a reply gives index the choices shown
+        if isinstance(offered, Checklist):
+            reply = self.diagnoser.matcher.match_checklist(offered, text)
+            if reply.kind == "later":
+                self.defer()
+            elif reply.kind != "choose":
+                self.answer(fact_id, None if reply.kind == "dont_know" else list(reply.picked))
+            return reply
+        reply = self.diagnoser.matcher.match_reply(offered, text)
         if reply.kind == "later":
             self.defer()
         elif reply.kind != "choose":
@@ -232,11 +315,18 @@ class Consultation:
         return reply
 
     def undo(self) -> str:
-        """Take back the last answer and return its fact id.
+        """Take back the last answer and return its fact id (a checklist's id, when that was the last answer).
 
         Raises:
             ConsultationError: nothing has been answered yet.
         """
+        last = next(reversed(self._answers), None)
+        for checklist_id, checked in reversed(self._checked.items()):
+            if (last in checked.facts) if checked.facts else (last == checked.after):
+                self._take_back(checklist_id)
+                self._pending = None
+                return checklist_id
+            break
         if not self._answers:
             raise ConsultationError("nothing to undo: no question has been answered yet")
         fact_id = next(reversed(self._answers))
@@ -262,18 +352,43 @@ class Consultation:
         question is worth asking. With `force`, it offers the most useful question left even then, and returns
         None only when there is nothing left to ask.
         """
-        step, _ = self._agenda.next(self._answers, self.asked, self._deferred, self._reasked, force)
+        step, _ = self._agenda.next(self._answers, self.asked, self._deferred, self._reasked, force, self._picked)
         self._pending = step.fact if step is not None else None
         if step is None:
             return None
         if step.clash is not None:
             self._reasked.append(step.clash)
-        return self._question(step.fact, step.reask)
+        return self._question(step.fact, step.reask, step.only)
 
-    def _question(self, fact_id: str, reask: Text | None = None) -> Question:
+    @property
+    def _picked(self) -> dict[str, tuple[str, ...] | None]:
+        return {cid: c.picked for cid, c in self._checked.items()}
+
+    def _question(self, fact_id: str, reask: Text | None = None, only: tuple[str, ...] | None = None) -> Question:
+        """The question about `fact_id`; `only` the choices offered (by default, what the agenda offers now)."""
         whose = self._answers.get("viewing_whose")
+        if only is None:
+            only = self._offered(fact_id)
+        fact = self.kb.checklists[fact_id] if fact_id in self.kb.checklists else self.kb.facts[fact_id]
         default = self.suggested.get(fact_id)
-        return Question(self.kb.facts[fact_id], reask=reask, replies=self.kb.replies, whose=whose, default=default)
+        if only and default not in only:
+            default = None
+        return Question(fact, reask=reask, replies=self.kb.replies, whose=whose, default=default, only=only)
+
+    def _offered(self, fact_id: str) -> tuple[str, ...]:
+        """The choices the agenda offers for `fact_id` now: a checklist's open options, a follow-up's values."""
+        if fact_id in self.kb.checklists:
+            return self._agenda.open_options(fact_id, self._answers)
+        for checklist_id, checked in self._checked.items():
+            for option in self.kb.checklists[checklist_id].options:
+                if option.fact == fact_id and option.id in (checked.picked or ()) and len(option.values) > 1:
+                    return option.values if fact_id not in self._answers else ()
+        return ()
+
+    @property
+    def pending(self) -> Question | None:
+        """The question last put (by `next_question`) and not yet answered, or None."""
+        return self._question(self._pending) if self._pending is not None else None
 
     @property
     def should_stop(self) -> bool:
@@ -296,14 +411,16 @@ class Consultation:
 
     @property
     def asked(self) -> int:
-        """How many questions have been answered (prefilled facts excluded, re-asks included)."""
-        return len(self._answers) - len(self.prefilled) + len(self._reasked)
+        """How many questions have been answered (prefilled facts excluded, re-asks included; a checklist counts
+        once, however many facts it answered)."""
+        by_checklist = sum(len(c.facts) for c in self._checked.values())
+        return len(self._answers) - len(self.prefilled) - by_checklist + len(self._checked) + len(self._reasked)
 
     def _plan(self, force: bool) -> tuple[Question | None, str]:
-        step, reason = self._agenda.next(self._answers, self.asked, self._deferred, self._reasked, force)
+        step, reason = self._agenda.next(self._answers, self.asked, self._deferred, self._reasked, force, self._picked)
         if step is None:
             return None, reason
-        return self._question(step.fact, step.reask), reason
+        return self._question(step.fact, step.reask, step.only), reason
 
     def why(self, fact_id: str) -> Why:
         """The WHY explanation for a question: what each answer would confirm, point to or rule out.
@@ -311,26 +428,62 @@ class Consultation:
         Raises:
             UnknownFactError: no such fact.
         """
+        checklist = self.kb.checklists.get(fact_id)
+        if checklist is not None:  # each option as the answers it stands for
+            known = {k: v for k, v in self.known().items() if k not in checklist.facts}
+            picks = [(o.id, [{o.fact: v} for v in o.values]) for o in checklist.options]
+            return Why(checklist, tuple(self._effect(known, option, ways) for option, ways in picks))
         fact = self.kb.facts.get(fact_id)
         if fact is None or fact.free_text:
-            raise UnknownFactError(fact_id, [f for f, x in self.kb.facts.items() if not x.free_text])
+            known_ids = [f for f, x in self.kb.facts.items() if not x.free_text] + list(self.kb.checklists)
+            raise UnknownFactError(fact_id, known_ids)
         known = {k: v for k, v in self.known().items() if k != fact_id}
+        return Why(fact, tuple(self._effect(known, value, [{fact_id: value}]) for value in fact.allowed))
+
+    def _effect(self, known: dict[str, str], value: str, ways: list[dict[str, str]]) -> Effect:
+        """What answering `value` would do to the causes, over each way it can be meant (a checklist option with
+        several values is any of them)."""
         now = self._planner.snapshot(known)
-        effects = []
-        for value in fact.allowed:
-            after = self._planner.snapshot({**known, fact_id: value})
-            was = {c: now.state(c) for c in self.kb.causes}
+        was = {c: now.state(c) for c in self.kb.causes}
+        confirms: dict[str, None] = {}
+        rules_out: dict[str, None] = {}
+        raises: dict[str, None] = {}
+        for way in ways:
+            after = self._planner.snapshot({**known, **way})
             new = {c: after.state(c) for c in self.kb.causes}
-            effects.append(
-                Effect(
-                    value,
-                    confirms=tuple(c for c in self.kb.causes if new[c] == "confirmed" != was[c]),
-                    rules_out=tuple(c for c in self.kb.causes if new[c] == "excluded" != was[c]),
-                    raises=tuple(
-                        c
-                        for c in self.kb.causes
-                        if was[c] in ("open", "excluded") and new[c] not in ("open", "excluded", "confirmed")
-                    ),
-                )
+            confirms.update((c, None) for c in self.kb.causes if new[c] == "confirmed" != was[c])
+            rules_out.update((c, None) for c in self.kb.causes if new[c] == "excluded" != was[c])
+            raises.update(
+                (c, None)
+                for c in self.kb.causes
+                if was[c] in ("open", "excluded") and new[c] not in ("open", "excluded", "confirmed")
             )
-        return Why(fact, tuple(effects))
+        return Effect(value, confirms=tuple(confirms), rules_out=tuple(rules_out), raises=tuple(raises))
+
+
+def _restore_checklists(consultation: Consultation, items: object) -> dict[str, _Checked]:
+    """A state's 'checklists': each answered checklist once, its picks its options, its facts answered ones of its
+    options (StateError otherwise)."""
+    kb = consultation.kb
+    if not isinstance(items, list):
+        raise StateError("'checklists' must be a list of answered checklists")
+    out: dict[str, _Checked] = {}
+    claimed: set[str] = set()
+    for i, item in enumerate(items):
+        checklist = kb.checklists.get(item.get("id")) if isinstance(item, dict) else None  # type: ignore[arg-type]
+        if not isinstance(item, dict) or checklist is None or checklist.id in out:
+            raise StateError(f"checklists[{i}] must name a checklist of this knowledge base, once")
+        picked, facts, after = item.get("picked"), item.get("facts", []), item.get("after")
+        options_ok = isinstance(picked, list) and all(p in checklist.allowed for p in picked)
+        if picked is not None and not (options_ok and len(set(picked)) == len(picked)):
+            raise StateError(f"checklists[{i}].picked must list options of {checklist.id!r}, each once, or be null")
+        answered = consultation.answers
+        if not isinstance(facts, list) or any(
+            not isinstance(f, str) or f not in checklist.facts or f not in answered or f in claimed for f in facts
+        ):
+            raise StateError(f"checklists[{i}].facts must list answered facts of {checklist.id!r}'s options, each once")
+        if after is not None and after not in kb.facts:
+            raise StateError(f"checklists[{i}].after must be a fact id or null")
+        claimed.update(facts)
+        out[checklist.id] = _Checked(None if picked is None else tuple(picked), list(facts), after)
+    return out

@@ -39,7 +39,8 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def question_dict(question: Question) -> dict[str, Any]:
-    """A question's wire form: the fact it settles, its texts in zh and en, and the choices with their ids."""
+    """A question's wire form: the fact it settles (or the checklist), its texts in zh and en, and the choices
+    offered with their ids."""
     return {
         "id": question.id,
         "text": question.text.to_dict(),
@@ -48,6 +49,7 @@ def question_dict(question: Question) -> dict[str, Any]:
         "choices": [{"id": v.id, "label": v.label.to_dict()} for v in question.choices],
         "reask": question.reask.to_dict() if question.reask is not None else None,
         "default": question.default,
+        "multiple": question.multiple,
     }
 
 

@@ -15,7 +15,9 @@ from diagnose.knowledge import shape
 from diagnose.knowledge.cache import DEFAULT_PATH, resolve
 from diagnose.knowledge.build import Builder, freeze, text
 from diagnose.knowledge.locate import Locator
-from diagnose.knowledge.model import Advice, Cause, Derived, Fact, KnowledgeBase, Replies, Scale, Value
+from diagnose.knowledge.model import (
+    Advice, Cause, Checklist, Derived, Fact, KnowledgeBase, Option, Replies, Scale, Value,
+)  # fmt: skip
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -128,6 +130,7 @@ class _Loader(Builder):
             ask_if = self.conditions("facts.toml", f"{place}.ask_if", f.get("ask_if", {}), facts)
             skip_if = self.conditions("facts.toml", f"{place}.skip_if", f.get("skip_if", {}), facts)
             facts[f["id"]] = replace(facts[f["id"]], ask_if=ask_if, skip_if=skip_if)
+        checklists = self.build_checklists(facts_raw.get("checklist", ()), facts)
         scale = self.build_scale(evidence_raw, facts)
         channels = self.build_channels(channels_raw["channel"])
         derived = self.all_derived(derived_raw["derived"], facts)
@@ -163,7 +166,7 @@ class _Loader(Builder):
             channels=freeze(channels),
             fallback=fallback,
             replies=Replies(
-                **{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations", "later")},
+                **{k: tuple(replies_raw.get(k, ())) for k in ("dont_know", "yes", "no", "negations", "later", "none_of_these")},
                 reask=text(replies_raw["reask"]) if "reask" in replies_raw else None,
                 yes_values=tuple(replies_raw.get("yes_values", ("yes",))),
                 no_values=tuple(replies_raw.get("no_values", ("no", "none"))),
@@ -172,6 +175,7 @@ class _Loader(Builder):
             ),
             scale=scale,
             reader=self.check_reader(reader_raw, facts),
+            checklists=freeze(checklists),
         )
 
     def all_derived(self, raw: tuple[dict[str, Any], ...], facts: dict[str, Fact]) -> dict[str, Derived]:
@@ -184,6 +188,38 @@ class _Loader(Builder):
         }
         index = {id(d): n for n, d in enumerate(raw, 1)}
         return {d["id"]: self.build_derived(d, {**facts, **stubs}, index[id(d)]) for d in order}
+
+    def build_checklists(self, raw: tuple[dict[str, Any], ...], facts: dict[str, Fact]) -> dict[str, Checklist]:
+        """The checklists of facts.toml: ids unique among facts and checklists, each option naming an input fact
+        with choices (at most one option per fact) and distinct values of it."""
+        out: dict[str, Checklist] = {}
+        for i, c in enumerate(raw, 1):
+            place = f"checklist[{i}] ({c['id']})"
+            if c["id"] in facts or c["id"] in out:
+                self.fail("facts.toml", place, f"{c['id']!r} is already a fact or checklist id")
+                continue
+            options: list[Option] = []
+            seen: set[str] = set()
+            for j, o in enumerate(c["options"], 1):
+                where = f"{place}.options[{j}] ({o['id']})"
+                fact = facts.get(o["fact"])
+                if fact is None or fact.free_text:
+                    self.missing("facts.toml", where, f"{o['fact']!r} is not a fact with choices", o["fact"], facts)
+                    continue
+                if o["id"] in seen or o["fact"] in {x.fact for x in options}:
+                    self.fail("facts.toml", where, "each option needs its own id and its own fact")
+                    continue
+                wrong = [v for v in o["values"] if v not in fact.allowed]
+                if wrong or len(set(o["values"])) != len(o["values"]):
+                    allowed = ", ".join(fact.allowed)
+                    self.fail("facts.toml", where, f"values must be distinct values of {fact.id} (allowed: {allowed})")
+                    continue
+                seen.add(o["id"])
+                options.append(Option(o["id"], text(o), o["fact"], tuple(o["values"]), o["reason"]))
+            out[c["id"]] = Checklist(
+                c["id"], text(c["label"]), text(c["question"]), text(c["help"]), tuple(options), c["reason"]
+            )
+        return out
 
     def check_beside(self, scale: Scale, causes: Mapping[str, Cause]) -> None:
         """Every cause a second look sets beside exists."""

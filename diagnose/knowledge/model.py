@@ -99,6 +99,58 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Option:
+    """One line of a checklist: picking it says that `fact` took one of `values`."""
+
+    id: str
+    label: Text
+    fact: str
+    values: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    """Several questions put at once ("has any of these happened?"); the person picks the options that hold.
+
+    An option with one value answers its fact; one with several is asked next, offering only those values (see
+    knowledge/README.md, "Choosing questions"). It has a Fact's `id`, texts, `values` and `allowed` (the options,
+    as choices), so a Question can carry either.
+    """
+
+    id: str
+    label: Text
+    question: Text
+    help: Text
+    options: tuple[Option, ...]
+    reason: str
+    free_text: bool = False
+
+    @property
+    def values(self) -> tuple[Value, ...]:
+        """The options as choices: their ids and labels."""
+        return tuple(Value(o.id, o.label) for o in self.options)
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """The option ids, in display order."""
+        return tuple(o.id for o in self.options)
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The facts its options answer."""
+        return tuple(o.fact for o in self.options)
+
+    def option(self, option_id: str) -> Option:
+        """Return the Option with this id."""
+        return next(o for o in self.options if o.id == option_id)
+
+    def value(self, option_id: str) -> Value:
+        """Return the option with this id as a choice."""
+        return next(v for v in self.values if v.id == option_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """A conjunction of conditions that concludes something.
 
@@ -242,6 +294,8 @@ class Replies:
     no: tuple[str, ...]
     negations: tuple[str, ...]
     later: tuple[str, ...] = ()
+    none_of_these: tuple[str, ...] = ()
+    """Replies that pick nothing from a checklist (都没有)."""
     yes_values: tuple[str, ...] = ("yes",)
     """The value ids a bare 是/有 answers, in the order tried."""
     no_values: tuple[str, ...] = ("no", "none")
@@ -354,6 +408,8 @@ class KnowledgeBase:
     """sha256 of the knowledge files' text (set by the loader): a saved state names it beside `version`."""
     reader: Mapping[str, Any] = field(default_factory=dict)
     """reader.toml as validated: how first messages are read (diagnose.consult.reading)."""
+    checklists: Mapping[str, Checklist] = field(default_factory=dict)
+    """The `[[checklist]]` tables of facts.toml, in order."""
 
     def rules(self) -> tuple[Rule, ...]:
         """Every rule: derived facts first (in dependency order), then causes' signals and defeaters, warnings

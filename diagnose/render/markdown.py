@@ -18,8 +18,15 @@ __all__ = ["to_markdown"]
 _MARKUP = re.compile(r"[\\`*_\[\]<>#|]")
 
 
-def to_markdown(kb: KnowledgeBase, answers: Mapping[str, str | None], result: Diagnosis, lang: str = "zh") -> str:
-    """Return the consultation as a Markdown document in `lang`."""
+def to_markdown(
+    kb: KnowledgeBase,
+    answers: Mapping[str, str | None],
+    result: Diagnosis,
+    lang: str = "zh",
+    checklists: Mapping[str, tuple[tuple[str, ...] | None, tuple[str, ...], str | None]] | None = None,
+) -> str:
+    """Return the consultation as a Markdown document in `lang`; `checklists` (Consultation.checklists) shows each
+    checklist answered as the one question it was, in place of the facts its answer recorded."""
     s = STRINGS[lang]
     lines = [
         f"# {s['transcript_title']}",
@@ -29,14 +36,30 @@ def to_markdown(kb: KnowledgeBase, answers: Mapping[str, str | None], result: Di
         f"## {s['answers']}",
         "",
     ]
-    if not answers:
+    checklists = checklists or {}
+    if not answers and not checklists:
         lines.append(f"- {s['no_answers']}")
-    for n, (fact_id, value) in enumerate(answers.items(), 1):
+    asked: list[tuple[str, str]] = [(c, "") for c, (_, facts, after) in checklists.items() if not facts and not after]
+    by_fact = {f: c for c, (_, facts, _) in checklists.items() for f in facts}
+    for fact_id, value in answers.items():
+        if fact_id in by_fact:
+            if (by_fact[fact_id], "") not in asked:
+                asked.append((by_fact[fact_id], ""))
+            continue
         fact = kb.facts[fact_id]
         shown = (
             s["dont_know"] if value is None else (_md(value) if fact.free_text else fact.value(value).label.get(lang))
         )
-        lines.append(f"{n}. {fact.question.get(lang)}  \n   **{s['answer']}:** {shown}")
+        asked.append((fact.question.get(lang), shown))
+        asked += [(c, "") for c, (_, facts, after) in checklists.items() if not facts and after == fact_id]
+    for n, (question, shown) in enumerate(asked, 1):
+        if question in checklists:
+            checklist, picked = kb.checklists[question], checklists[question][0]
+            question = checklist.question.get(lang)
+            labels = [checklist.value(o).label.get(lang) for o in picked or ()]
+            said = ("；" if lang == "zh" else "; ").join(labels) or s["none_of_these"]
+            shown = s["dont_know"] if picked is None else said
+        lines.append(f"{n}. {question}  \n   **{s['answer']}:** {shown}")
     lines += ["", f"## {s['result']}", ""]
     group = None
     for section in sections(result, lang, kb.replies):
