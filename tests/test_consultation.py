@@ -387,6 +387,7 @@ def test_every_hedged_text_is_said_plainly_in_both_languages(kb: KnowledgeBase) 
     hedges = ("或您要查的家人", "(or the relative", "(or your relative")
     texts = [f.question for f in kb.facts.values() if f.question is not None]
     texts += [c.explanation for c in kb.causes.values()]
+    texts += [t for c in kb.checklists.values() for t in (c.question, *(o.label for o in c.options))]
     hedged = [t for t in texts if any(h in t.zh or h in t.en for h in hedges)]
     assert len(hedged) >= 10  # the knowledge base does hedge, so this test checks something
     for whose in ("self", "family_member"):
