@@ -28,8 +28,11 @@ def ask(question: diagnose.Question) -> str:
     for i, choice in enumerate(question.choices, 1):
         guess = "（您前面提到的可能是这个）" if choice.id == question.default else ""
         lines.append(f"{i}. {choice.label.zh}{guess}")
+        subs = question.sub_choices(choice.id)  # a checklist option of several kinds: 6a, 6b, …
+        if subs:
+            lines.append("   " + "  ".join(f"{i}{chr(97 + k)}. {sub.label.zh}" for k, sub in enumerate(subs)))
     if question.multiple:  # a checklist: any number of the choices may hold
-        lines += ["0. 都没有 / 记不清", "可以多选，回复编号，用空格隔开，如“1 3”。"]
+        lines += ["0. 都没有 / 记不清", "可以多选，回复编号，用空格隔开，如“1 6a”。"]
     else:
         lines.append("0. 不知道")
     return "\n".join(lines)

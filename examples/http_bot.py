@@ -41,9 +41,13 @@ class Service:
 def ask(question: dict[str, Any]) -> str:
     """The question with numbered choices."""
     lines = [question["text"]["zh"]]
-    lines += [f"{i}. {choice['label']['zh']}" for i, choice in enumerate(question["choices"], 1)]
+    for i, choice in enumerate(question["choices"], 1):
+        lines.append(f"{i}. {choice['label']['zh']}")
+        if choice["values"]:  # a checklist option of several kinds: 6a, 6b, …
+            subs = (f"{i}{chr(97 + k)}. {x['label']['zh']}" for k, x in enumerate(choice["values"]))
+            lines.append("   " + "  ".join(subs))
     if question["multiple"]:  # a checklist: any number of the choices may hold
-        return "\n".join([*lines, "0. 都没有 / 记不清", "可以多选，回复编号，用空格隔开，如“1 3”。"])
+        return "\n".join([*lines, "0. 都没有 / 记不清", "可以多选，回复编号，用空格隔开，如“1 6a”。"])
     return "\n".join([*lines, "0. 不知道"])
 
 
@@ -64,7 +68,7 @@ def conclude(diagnosis: dict[str, Any]) -> str:
 
 def answer_body(state: dict[str, Any], question: dict[str, Any], message: str) -> dict[str, Any]:
     """A number picks that choice by id (0: 不知道; for a checklist, numbers pick its choices and 0 none of them);
-    anything else is sent as free text."""
+    anything else (6a, words) is sent as free text, which the service reads against the question."""
     numbers = message.split()
     if all(n.isdigit() and int(n) <= len(question["choices"]) for n in numbers) and numbers:
         picked = [question["choices"][int(n) - 1]["id"] for n in numbers if int(n)]

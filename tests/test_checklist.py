@@ -81,6 +81,39 @@ class TestAsking:
         c.answer_text("1")
         assert c.answers["transfer_status"] == "not_applied"
 
+    def test_a_sub_choice_answers_its_fact_at_once(self) -> None:
+        """An option of several values offers each as a sub-choice ("fact.value"): picking one needs no follow-up."""
+        c = _at_list()
+        q = c.pending
+        assert q is not None
+        subs = [x.id for x in q.sub_choices(_option("withdrawn_or_closed"))]
+        assert subs == [f"withdrawn_or_closed.{v}" for v in ("cash_withdrawal", "death", "emigration")]
+        assert q.sub_choices(_option("platform_event")) == ()  # an option of one value has none
+        wire = {ch["id"]: ch["values"] for ch in q.to_dict()["choices"]}  # type: ignore[union-attr]
+        assert [x["id"] for x in wire[_option("withdrawn_or_closed")]] == subs
+        c.answer(_LIST.id, ["withdrawn_or_closed.death", _option("platform_event")])
+        assert c.answers["withdrawn_or_closed"] == "death" and c.answers["platform_event"] == "recent_migration"
+        nxt = c.next_question()
+        assert nxt is None or nxt.id != "withdrawn_or_closed"
+
+    def test_two_values_of_one_option_are_refused(self) -> None:
+        c = _at_list()
+        with pytest.raises(InvalidValueError) as info:
+            c.answer(_LIST.id, ["withdrawn_or_closed.death", "withdrawn_or_closed.emigration"])
+        assert "withdrawn_or_closed" in str(info.value)
+        assert c.answer_text("6a 6b").kind == "choose"
+        c.answer(_LIST.id, [_option("withdrawn_or_closed"), "withdrawn_or_closed.death"])  # the option and its value
+        assert c.answers["withdrawn_or_closed"] == "death"
+
+    def test_a_person_who_knows_the_value_answers_with_its_sub_choice(self) -> None:
+        """Question.answer_from: the simulated person (or a bot holding a form) names the value they know."""
+        c = _at_list()
+        q = c.pending
+        assert q is not None
+        facts = {"transfer_status": "pending", "platform_event": "recent_migration", "symptom": "went_to_zero"}
+        assert q.answer_from(facts) == ["transfer_status.pending", _option("platform_event")]
+        assert q.answer_from({"transfer_status": "none"}) == []  # "not moved" is not on the list
+
     def test_a_follow_up_that_cannot_matter_is_not_asked(self) -> None:
         """Once a death is known, which card problem it was teaches nothing: the card follow-up is left out."""
         c = _at_list()
@@ -108,7 +141,8 @@ class TestAsking:
             c.answer(q.id, q.answer_from({"withdrawn_or_closed": "death"}))
             asked += 1
         assert c.result().causes[0].id == "account_closed_or_withdrawn"
-        assert asked <= 6  # three early questions, the list, its follow-up, perhaps one more
+        assert c.answers["withdrawn_or_closed"] == "death"
+        assert asked <= 5  # three early questions, the list (its sub-choice "died"), perhaps one more
 
     def test_why_says_what_each_option_would_show(self) -> None:
         c = _at_list()
@@ -123,6 +157,9 @@ class TestReplies:
         ("text", "facts"),
         [
             ("1 3", ("recently_enrolled", "family_sharing")),
+            ("6b", ("withdrawn_or_closed.death",)),
+            ("2 6b", ("transfer_status", "withdrawn_or_closed.death")),
+            ("参保人已去世", ("withdrawn_or_closed.death",)),
             ("1、3", ("recently_enrolled", "family_sharing")),
             ("1,3", ("recently_enrolled", "family_sharing")),
             ("换过参保地", ("transfer_status",)),
@@ -135,7 +172,7 @@ class TestReplies:
         assert q is not None and q.allowed[:3] == ("started_recently", "moved", "family_sharing")  # as numbered
         reply = c.answer_text(text)
         assert reply.kind == "answer"
-        assert reply.picked == tuple(_option(f) for f in facts)
+        assert reply.picked == tuple(f if "." in f else _option(f) for f in facts)
 
     @pytest.mark.parametrize("text", ["都没有", "没有", "0", "none of these"])
     def test_none_of_these_picks_nothing(self, text: str) -> None:
@@ -152,7 +189,7 @@ class TestReplies:
         assert reply.kind == "dont_know"
         assert not any(f in c.answers for f in _LIST.facts)
 
-    @pytest.mark.parametrize("text", ["99", "1 99", "随便", "卡"])
+    @pytest.mark.parametrize("text", ["99", "1 99", "随便", "卡", "6d", "1a"])
     def test_what_cannot_be_read_asks_again_and_records_nothing(self, text: str) -> None:
         c = _at_list()
         before = c.answers

@@ -101,7 +101,7 @@ class TestScenarios:
     def test_a_new_enrolment_is_asked_about_a_transfer(self) -> None:
         """C5 settles a new account's 0, but a new job often follows a move (C9, §6 suggested order 5): the
         transfer is asked before stopping, and an old balance left behind is named too."""
-        asked, c = consult(
+        _, c = consult(
             {
                 "insurance_type": "employee",
                 "symptom": "always_zero",
@@ -109,7 +109,7 @@ class TestScenarios:
                 "transfer_status": "not_applied",
             }
         )
-        assert "transfer_status" in asked
+        assert c.answers.get("transfer_status") == "not_applied"  # found, by its question or on the checklist
         assert {"new_enrollment_not_credited", "transfer_pending"} <= {x.id for x in c.result().causes}
 
     def test_a_resident_whose_balance_went_is_asked_about_a_duplicate_record(self) -> None:
@@ -123,10 +123,10 @@ class TestScenarios:
 
     def test_someone_who_only_read_a_rumour_is_asked_about_it(self) -> None:
         """Someone who read online that accounts will be abolished saw no balance anywhere, so their 不知道 to
-        where they saw it says little against a rumour (C24): within the cap they are asked about the message
+        where they saw it says little against a rumour (C24): they are asked about the message (on the checklist)
         and told it is a rumour."""
         asked, c = consult({"external_claim": "social_media_rumor"})
-        assert "external_claim" in asked
+        assert c.answers.get("external_claim") == "social_media_rumor" and len(asked) <= 8
         assert c.result().causes[0].id == "scam_or_rumor"
 
     def test_delivery_rider_on_cheapest_tier(self) -> None:

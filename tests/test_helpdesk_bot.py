@@ -91,3 +91,12 @@ def _bot():  # type: ignore[no-untyped-def]
     bot = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bot)
     return bot
+
+
+def test_a_checklist_is_answered_by_numbers_and_letters() -> None:
+    """The checklist is shown with its sub-choices (6a, 6b, …); "6b" answers it, and the chat names the cause."""
+    words = {"哪种医保": "单位交的", "在哪里看到": "国家医保服务平台", "遇到过哪些": "6b"}
+    replies = _turns("我爸的医保个人账户里的钱没了", words)
+    listed = next(r for r in replies if "遇到过哪些" in r)
+    assert "6b. 参保人已去世" in listed and "0. 都没有 / 记不清" in listed
+    assert "参保人去世、出境定居或取过现" in replies[-1]

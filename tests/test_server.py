@@ -94,7 +94,8 @@ def test_a_checklist_over_http(base: str) -> None:
         "POST", base + "/v1/consultations/answer", {"state": data["state"], "fact": question["id"], "value": ["nope"]}
     )
     assert status == 422 and question["id"] in bad["error"]
-    assert bad["allowed"] == list(_KB.checklists[question["id"]].allowed)
+    checklist = _KB.checklists[question["id"]]
+    assert bad["allowed"] == [*checklist.allowed, *(c.id for o in checklist.options for c in o.choices)]
     _, unclear = call("POST", base + "/v1/consultations/answer", {"state": data["state"], "text": "嗯嗯嗯"})
     assert unclear["reply"]["kind"] == "choose" and unclear["question"]["id"] == question["id"]
     assert [c["id"] for c in unclear["reply"]["choices"]] == ids
@@ -108,6 +109,10 @@ def test_a_checklist_over_http(base: str) -> None:
     assert by_ids["state"] == by_text["state"]
     assert by_ids["state"]["checklists"][0]["picked"] == [ids[1], ids[5]]
     assert by_ids["question"]["id"] in {_KB.checklists[question["id"]].option(i).fact for i in (ids[1], ids[5])}
+    _, by_letter = call("POST", base + "/v1/consultations/answer", {"state": data["state"], "text": "6b"})
+    sub = question["choices"][5]["values"][1]["id"]
+    assert by_letter["reply"]["value"] == [sub]
+    assert sub.split(".") in by_letter["state"]["answers"]  # "fact.value": answered at once
 
 
 def test_at_the_cap_the_questions_left_open_come_back(base: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
@@ -22,6 +23,8 @@ from diagnose.render.strings import STRINGS
 __all__ = ["ask_loop", "render"]
 
 _BACK = {"b", "back", "返回", "上一题"}
+_SUB_WIDTH = 64
+"""Terminal cells a line of a checklist option's sub-choices may take (the panel is 80 wide)."""
 _WHY = {"?", "？", "为什么", "why"}
 
 
@@ -32,6 +35,15 @@ def _show_question(console: Console, question: Question, number: int, lang: str)
     body.append(_txt(question.help, lang) + "\n\n", style="dim")
     for i, choice in enumerate(question.choices, 1):
         body.append(f"  {i}. {_txt(choice.label, lang)}\n")
+        subs = [f"{i}{chr(ord('a') + k)}. {_txt(x.label, lang)}" for k, x in enumerate(question.sub_choices(choice.id))]
+        line = ""
+        for sub in subs:  # an option of several values: each value at once (6a, 6b, …), lines kept short
+            if line and cell_len(line + sub) > _SUB_WIDTH:
+                body.append(f"     {line.rstrip()}\n", style="dim")
+                line = ""
+            line += sub + "  "
+        if line:
+            body.append(f"     {line.rstrip()}\n", style="dim")
     body.append(f"  0. {s['none_of_these' if question.multiple else 'dont_know']}\n")
     hint = s["choose_many_hint" if question.multiple else "choose_hint"]
     console.print(Panel(body, title=f"{s['question']} {number}", title_align="left", subtitle=hint))

@@ -67,6 +67,13 @@ class Question:
         """The ids of the choices offered."""
         return tuple(v.id for v in self.choices)
 
+    def sub_choices(self, choice_id: str) -> tuple[Value, ...]:
+        """For a checklist option of several values, its sub-choices ("fact.value" ids and short labels): picking
+        one answers the fact at once. Empty for any other choice."""
+        if not isinstance(self.fact, Checklist):
+            return ()
+        return self.fact.option(choice_id).choices
+
     @property
     def offered(self) -> Fact | Checklist:
         """The fact or checklist with only the choices offered, in the order shown: what a reply's numbers index."""
@@ -78,9 +85,15 @@ class Question:
 
     def answer_from(self, facts: Mapping[str, str | None]) -> str | list[str] | None:
         """The answer of someone who knows `facts` and nothing else (a form already filled in, a simulated person):
-        a fact's value, or None for 不知道; for a checklist, the options whose fact has one of their values."""
+        a fact's value, or None for 不知道; for a checklist, the options whose fact has one of their values (as the
+        sub-choice of that value, for an option of several)."""
         if isinstance(self.fact, Checklist):
-            return [o for o in self.allowed if facts.get((option := self.fact.option(o)).fact) in option.values]
+            picked = []
+            for option in map(self.fact.option, self.allowed):
+                value = facts.get(option.fact)
+                if value in option.values:
+                    picked.append(f"{option.fact}.{value}" if option.choices else option.id)
+            return picked
         value = facts.get(self.fact.id)
         return value if value is None or value in self.fact.allowed else None
 

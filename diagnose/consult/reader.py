@@ -33,6 +33,21 @@ _LIST_SEPARATORS = re.compile(r"[\s\u3000,，、;；/和及与]+|\band\b")
 """What separates the options picked in a reply to a checklist: 1 3, 1、3, 搬家和改名."""
 
 
+_NUMBERED = re.compile(r"(\d+)([a-z])?")
+"""A checklist pick by number: 6 (the option), 6a (its first sub-choice)."""
+
+
+def _numbered(checklist: Checklist, n: int, letter: str | None) -> list[str]:
+    """The option numbered `n` (1-based, as shown), or its sub-choice lettered `letter` (a, b, …); [] if none."""
+    if not 1 <= n <= len(checklist.options):
+        return []
+    option = checklist.options[n - 1]
+    if letter is None:
+        return [option.id]
+    k = ord(letter) - ord("a")
+    return [option.choices[k].id] if k < len(option.choices) else []
+
+
 def _fits(word: str, label: Text) -> bool:
     """A reply word that is part of an option's words (at least two characters), or holds them all."""
     labels = (normalize(label.zh), normalize(label.en))
@@ -197,8 +212,9 @@ class TextMatcher:
         return self._by_label(fact, norm) or choose
 
     def match_checklist(self, checklist: Checklist, text: str) -> Reply:
-        """Read a reply to a checklist: option numbers (1 3, 1、3), option words, 都没有 / 没有 / 0 (nothing picked), or
-        不知道 / 我去查一下 (the list skipped: its questions may still come one by one); never guesses."""
+        """Read a reply to a checklist: option numbers (1 3, 1、3), sub-choices by letter (6a), option or sub-choice
+        words, 都没有 / 没有 / 0 (nothing picked), or 不知道 / 我去查一下 (the list skipped: its questions may still
+        come one by one); never guesses, and two sub-choices of one option ask again."""
         choose = Reply("choose", checklist.id, None, checklist.allowed)
         norm = normalize(text[:_MAX_TEXT])
         if not norm:
@@ -211,14 +227,18 @@ class TextMatcher:
         picked: list[str] = []
         for part in parts:
             word = normalize(part)
-            if word.isascii() and word.isdigit():
-                n = int(word)
-                found = [checklist.allowed[n - 1]] if 1 <= n <= len(checklist.options) else []
-            else:
-                found = [o.id for o in checklist.options if word == o.id or _fits(word, o.label)]
+            numbered = _NUMBERED.fullmatch(word) if word.isascii() else None
+            if numbered:
+                found = _numbered(checklist, int(numbered[1]), numbered[2])
+            else:  # words: a sub-choice's short label when only one fits, else an option's label
+                subs = [c.id for o in checklist.options for c in o.choices if _fits(word, c.label)]
+                found = subs if len(subs) == 1 else [o.id for o in checklist.options if _fits(word, o.label)]
             if len(found) != 1:
                 return choose
             picked += [x for x in found if x not in picked]
+        facts = [x.partition(".")[0] for x in picked if "." in x]
+        if len(set(facts)) < len(facts):
+            return choose
         return Reply("answer", checklist.id, None, picked=tuple(picked)) if picked else choose
 
     def _by_label(self, fact: Fact, norm: str) -> Reply | None:

@@ -230,27 +230,22 @@ class Consultation:
     def _check(self, checklist_id: str, value: str | Iterable[str] | None) -> None:
         """Record the options picked from a checklist (see `answer`)."""
         checklist = self.kb.checklists[checklist_id]
-        if value is None:
-            picked = None
-        else:
-            items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
-            if items is None or any(not isinstance(x, str) or x not in checklist.allowed for x in items):
-                what = f"answer a checklist with a list of its options ([] for none), not {quote(value)}"
-                raise InvalidValueError(checklist_id, value, checklist.allowed, reason=what)
-            picked = tuple(dict.fromkeys(items))
+        picked = None if value is None else _picked(checklist, value)
+        chosen = _chosen(checklist, picked or ())
         if checklist_id in self._checked:
             self._take_back(checklist_id)
         offered = self._agenda.open_options(checklist_id, self._answers) if picked is not None else ()
         record = _Checked(picked, after=next(reversed(self._answers), None))
         for option in checklist.options:
-            if option.id not in offered and option.id not in (picked or ()):
+            if option.id not in offered and option.id not in chosen:
                 continue
             if option.fact in self._answers:
                 continue
-            if option.id in (picked or ()):
-                if len(option.values) > 1:
-                    continue  # asked next, offering the option's values
-                self._answers[option.fact] = option.values[0]
+            if option.id in chosen:
+                value_id = chosen[option.id]
+                if value_id is None:
+                    continue  # which of its values: asked next, offering them
+                self._answers[option.fact] = value_id
             else:
                 self._answers[option.fact] = None
             record.facts.append(option.fact)
@@ -461,6 +456,31 @@ class Consultation:
         return Effect(value, confirms=tuple(confirms), rules_out=tuple(rules_out), raises=tuple(raises))
 
 
+def _picked(checklist: Checklist, value: str | Iterable[str]) -> tuple[str, ...]:
+    """The items of a checklist answer, each an option id or a sub-choice "fact.value" (InvalidValueError else)."""
+    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
+    if items is None or not all(isinstance(x, str) and checklist.pick(x) for x in items):
+        what = f"answer a checklist with a list of its options or sub-choices ([] for none), not {quote(value)}"
+        subs = [c.id for o in checklist.options for c in o.choices]
+        raise InvalidValueError(checklist.id, value, [*checklist.allowed, *subs], reason=what)
+    return tuple(dict.fromkeys(items))
+
+
+def _chosen(checklist: Checklist, picked: Iterable[str]) -> dict[str, str | None]:
+    """Option id -> the value its pick gives (a sub-choice's, or an option of one value's), or None when the option
+    of several values was picked alone. Two values of one option are refused (InvalidValueError)."""
+    chosen: dict[str, str | None] = {}
+    for option, value in (checklist.pick(x) or (None, None) for x in picked):
+        if option is None:
+            continue
+        value = value or (option.values[0] if len(option.values) == 1 else None)
+        if value is not None and chosen.get(option.id) not in (None, value):
+            what = f"pick one value of {option.fact!r} at most"
+            raise InvalidValueError(checklist.id, list(picked), [c.id for c in option.choices], reason=what)
+        chosen[option.id] = value or chosen.get(option.id)
+    return chosen
+
+
 def _restore_checklists(consultation: Consultation, items: object) -> dict[str, _Checked]:
     """A state's 'checklists': each answered checklist once, its picks its options, its facts answered ones of its
     options (StateError otherwise)."""
@@ -474,7 +494,7 @@ def _restore_checklists(consultation: Consultation, items: object) -> dict[str, 
         if not isinstance(item, dict) or checklist is None or checklist.id in out:
             raise StateError(f"checklists[{i}] must name a checklist of this knowledge base, once")
         picked, facts, after = item.get("picked"), item.get("facts", []), item.get("after")
-        options_ok = isinstance(picked, list) and all(p in checklist.allowed for p in picked)
+        options_ok = isinstance(picked, list) and all(isinstance(p, str) and checklist.pick(p) for p in picked)
         if picked is not None and not (options_ok and len(set(picked)) == len(picked)):
             raise StateError(f"checklists[{i}].picked must list options of {checklist.id!r}, each once, or be null")
         answered = consultation.answers

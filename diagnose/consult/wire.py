@@ -46,7 +46,14 @@ def question_dict(question: Question) -> dict[str, Any]:
         "text": question.text.to_dict(),
         "help": question.help.to_dict(),
         "label": question.fact.label.to_dict(),
-        "choices": [{"id": v.id, "label": v.label.to_dict()} for v in question.choices],
+        "choices": [
+            {
+                "id": v.id,
+                "label": v.label.to_dict(),
+                "values": [{"id": x.id, "label": x.label.to_dict()} for x in question.sub_choices(v.id)],
+            }
+            for v in question.choices
+        ],
         "reask": question.reask.to_dict() if question.reask is not None else None,
         "default": question.default,
         "multiple": question.multiple,

@@ -214,8 +214,15 @@ class _Loader(Builder):
                     allowed = ", ".join(fact.allowed)
                     self.fail("facts.toml", where, f"values must be distinct values of {fact.id} (allowed: {allowed})")
                     continue
+                short = o.get("short", {})
+                for key in short:
+                    if key not in o["values"]:
+                        self.missing("facts.toml", f"{where}.short.{key}", "not a value of this option", key, o["values"])
                 seen.add(o["id"])
-                options.append(Option(o["id"], text(o), o["fact"], tuple(o["values"]), o["reason"]))
+                short_texts = {
+                    v: text(short[v]) if v in short else fact.value(v).label for v in o["values"] if len(o["values"]) > 1
+                }
+                options.append(Option(o["id"], text(o), o["fact"], tuple(o["values"]), o["reason"], short_texts))
             out[c["id"]] = Checklist(
                 c["id"], text(c["label"]), text(c["question"]), text(c["help"]), tuple(options), c["reason"]
             )

@@ -100,13 +100,27 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One line of a checklist: picking it says that `fact` took one of `values`."""
+    """One line of a checklist: picking it says that `fact` took one of `values`.
+
+    An option of several values also offers each as a sub-choice, "fact.value" (`choices`): picking one answers the
+    fact at once; picking the option alone leaves the value to a follow-up question.
+    """
 
     id: str
     label: Text
     fact: str
     values: tuple[str, ...]
     reason: str
+    short: Mapping[str, Text] = field(default_factory=dict)
+    """value id -> the short label of its sub-choice (the loader fills in the fact's own label where none is
+    given), for an option of several values."""
+
+    @property
+    def choices(self) -> tuple[Value, ...]:
+        """The sub-choices ("fact.value" ids, short labels), one per value, when the option has several; else none."""
+        if len(self.values) < 2:
+            return ()
+        return tuple(Value(f"{self.fact}.{v}", self.short[v]) for v in self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +162,17 @@ class Checklist:
     def value(self, option_id: str) -> Value:
         """Return the option with this id as a choice."""
         return next(v for v in self.values if v.id == option_id)
+
+    def pick(self, item: str) -> tuple[Option, str | None] | None:
+        """What a picked item says: an option id -> (the option, None); a sub-choice "fact.value" -> (its option,
+        the value). None when the item is neither."""
+        fact, dot, value = item.partition(".")
+        for option in self.options:
+            if not dot and item == option.id:
+                return option, None
+            if dot and fact == option.fact and value in option.values:
+                return option, value
+        return None
 
 
 @dataclass(frozen=True, slots=True)

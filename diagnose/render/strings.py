@@ -28,9 +28,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "question": "问题",
         "choose_hint": "请输入编号（0 = 不知道）；输入 ? 看为什么问这个，b 返回上一题",
         "none_of_these": "都没有 / 记不清",
-        "choose_many_hint": "可以多选，编号用空格隔开，如 1 3（0 = 都没有）；? 看为什么问，b 返回上一题",
+        "choose_many_hint": "可以多选，用空格隔开，如 1 6a（0 = 都没有）；? 看为什么问，b 返回上一题",
         "invalid_choices": (
-            "没看懂“{text}”。请输入 1 到 {n} 之间的编号，可以多个，用空格隔开；"
+            "没看懂“{text}”。请输入 1 到 {n} 之间的编号（带小字母的，如 6a，是其中一种情况），可以多个，用空格隔开；"
             "0 表示都没有，? 查看为什么问，b 返回上一题。"
         ),
         "invalid_choice": "没看懂“{text}”。请输入 1 到 {n} 之间的编号，0 表示不知道，? 查看为什么问，b 返回上一题。",
@@ -90,10 +90,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "question": "Question",
         "choose_hint": "Type a number (0 = don't know); ? for why we ask, b to go back",
         "none_of_these": "None of these / not sure",
-        "choose_many_hint": "Pick any number, separated by spaces, e.g. 1 3 (0 = none); ? for why we ask, b to go back",
+        "choose_many_hint": "Pick any, separated by spaces, e.g. 1 6a (0 = none); ? for why we ask, b to go back",
         "invalid_choices": (
-            "Could not read “{text}”. Type numbers from 1 to {n}, separated by spaces; 0 for none of these, ? for why "
-            "we ask, b to go back."
+            "Could not read “{text}”. Type numbers from 1 to {n} (with a letter, such as 6a, for one of its kinds), "
+            "separated by spaces; 0 for none of these, ? for why we ask, b to go back."
         ),
         "invalid_choice": (
             'Could not read "{text}". Type a number from 1 to {n}, 0 for don\'t know, ? for why, b to go back.'
