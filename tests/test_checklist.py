@@ -144,6 +144,17 @@ class TestAsking:
         assert c.answers["withdrawn_or_closed"] == "death"
         assert asked <= 5  # three early questions, the list (its sub-choice "died"), perhaps one more
 
+    def test_a_second_look_can_put_the_list(self) -> None:
+        """A bank reading settles an ATM 0 at once (C15), but unless the money shows elsewhere the account may be
+        low for a reason of its own (§6.1 #6): the second look puts the checklist, and a new card is found."""
+        c = Consultation()
+        asked = []
+        while (q := c.next_question()) is not None:
+            asked.append(q.id)
+            c.answer(q.id, q.answer_from({"query_channel": "bank", "card_status": "not_activated"}))
+        assert _LIST.id in asked
+        assert {"queried_financial_account", "card_not_activated"} <= {x.id for x in c.result().listed}
+
     def test_why_says_what_each_option_would_show(self) -> None:
         c = _at_list()
         why = c.why(_LIST.id)
@@ -269,6 +280,15 @@ class TestKnowledge:
             for option in checklist.options:
                 assert set(option.values) <= set(_KB.facts[option.fact].allowed)
                 assert option.reason and option.label.zh and option.label.en
+
+    def test_a_second_look_names_a_fact_or_a_checklist(self, kb_copy: Path) -> None:
+        evidence = kb_copy / "evidence.toml"
+        text = evidence.read_text(encoding="utf-8")
+        assert 'ask = ["situations"]' in text
+        evidence.write_text(text.replace('ask = ["situations"]', 'ask = ["situation"]', 1), encoding="utf-8")
+        with pytest.raises(KnowledgeError) as info:
+            diagnose.load_knowledge(kb_copy)
+        assert "unknown fact or checklist 'situation'" in str(info.value) and "situations" in str(info.value)
 
     @pytest.mark.parametrize(
         ("old", "new", "says"),

@@ -118,7 +118,7 @@ class TestScenarios:
         asked, c = consult(
             {"insurance_type": "resident", "symptom": "went_to_zero", "identity_issue": "duplicate_enrollment"}
         )
-        assert "identity_issue" in asked
+        assert "situations" in asked and c.answers.get("identity_issue") == "duplicate_enrollment"  # on the checklist
         assert {"resident_insurance_no_account", "duplicate_enrollment"} <= {x.id for x in c.result().causes}
 
     def test_someone_who_only_read_a_rumour_is_asked_about_it(self) -> None:
@@ -271,7 +271,7 @@ class TestStopping:
             "auto_deduction": "yes",
         }
         asked, c = consult(persona)
-        assert "auto_deduction" in asked and len(asked) <= _KB.scale.max_questions
+        assert c.answers.get("auto_deduction") == "yes" and len(asked) <= _KB.scale.max_questions  # on the checklist
         listed = [x.id for x in c.result().listed[:3]]
         assert {"queried_financial_account", "auto_deduction"} <= set(listed)
 
@@ -286,7 +286,8 @@ class TestStopping:
         always 0, whose account it is and whether a message said so are asked, and a 亲情账户 is found."""
         persona = {"insurance_type": "resident", "viewing_whose": "family_member", "kinship_binding_only": "yes"}
         asked, c = consult(persona)
-        assert {"viewing_whose", "external_claim", "kinship_binding_only"} <= set(asked)
+        assert "viewing_whose" in asked and "situations" in asked  # the checklist carries the message and the binding
+        assert c.answers.get("kinship_binding_only") == "yes" and "external_claim" in c.answers
         listed = [x.id for x in c.result().listed[:3]]
         assert {"resident_insurance_no_account", "kinship_account_confusion"} <= set(listed)
         always, _ = consult({"insurance_type": "resident", "symptom": "always_zero"})

@@ -84,6 +84,11 @@ class Agenda:
         for look in self.kb.scale.second_looks:
             if look.applies(known) and not (look.beside and found):  # a look for a cause beside: one is found
                 for fact_id in look.ask:
+                    if fact_id in self.kb.checklists:
+                        options = self.open_options(fact_id, answers)
+                        if fact_id not in checked and len(options) >= 2:
+                            return Step(fact_id, "second_look", only=options), "second_look"
+                        continue
                     open_ = fact_id not in answers and fact_id not in deferred
                     if open_ and self.askable(self.kb.facts[fact_id], known):
                         return self._before(fact_id, answers, known, "second_look")

@@ -131,7 +131,7 @@ class _Loader(Builder):
             skip_if = self.conditions("facts.toml", f"{place}.skip_if", f.get("skip_if", {}), facts)
             facts[f["id"]] = replace(facts[f["id"]], ask_if=ask_if, skip_if=skip_if)
         checklists = self.build_checklists(facts_raw.get("checklist", ()), facts)
-        scale = self.build_scale(evidence_raw, facts)
+        scale = self.build_scale(evidence_raw, facts, checklists)
         channels = self.build_channels(channels_raw["channel"])
         derived = self.all_derived(derived_raw["derived"], facts)
         vocabulary: dict[str, Fact | Derived] = {**facts, **derived}
