@@ -1,4 +1,5 @@
-"""What to ask next, from a consultation's state: re-asks, early questions, value, second looks, deferrals.
+"""What to ask next, from a consultation's state: re-asks, follow-ups, early questions, the checklist, value,
+second looks, deferrals.
 
 The order is that of knowledge/README.md ("Choosing questions"); the value of each question comes from the
 planner (diagnose.consult.planner). Nothing here holds state: the session passes its answers in.
@@ -71,10 +72,9 @@ class Agenda:
                 early = fact.early and fact.id not in answers and self.askable(fact, known)
                 if early and self.planner.value(answers, fact.id) > 0:
                     return Step(fact.id, "early"), "early"
-            for checklist in self.kb.checklists.values():
-                options = self.open_options(checklist.id, answers)
-                if checklist.id not in checked and len(options) >= 2:
-                    return Step(checklist.id, "checklist", only=options), "checklist"
+            for checklist_id in self.kb.checklists:
+                if (step := self._checklist(checklist_id, answers, checked, "checklist")) is not None:
+                    return step, "checklist"
         step = self._by_value(answers, known, deferred, shown, frozenset(), force, "value")
         if step is not None:
             return step, "value"
@@ -85,9 +85,8 @@ class Agenda:
             if look.applies(known) and not (look.beside and found):  # a look for a cause beside: one is found
                 for fact_id in look.ask:
                     if fact_id in self.kb.checklists:
-                        options = self.open_options(fact_id, answers)
-                        if fact_id not in checked and len(options) >= 2:
-                            return Step(fact_id, "second_look", only=options), "second_look"
+                        if (step := self._checklist(fact_id, answers, checked, "second_look")) is not None:
+                            return step, "second_look"
                         continue
                     open_ = fact_id not in answers and fact_id not in deferred
                     if open_ and self.askable(self.kb.facts[fact_id], known):
@@ -126,6 +125,17 @@ class Agenda:
             for o in self.kb.checklists[checklist_id].options
             if o.fact not in answers and o.fact in candidates and self.askable(self.kb.facts[o.fact], known)
         )
+
+    def _checklist(
+        self,
+        checklist_id: str,
+        answers: Mapping[str, str | None],
+        checked: Mapping[str, tuple[str, ...] | None],
+        reason: str,
+    ) -> Step | None:
+        """The checklist, offering its open options, unless it was answered or fewer than two are open."""
+        options = self.open_options(checklist_id, answers)
+        return Step(checklist_id, reason, only=options) if checklist_id not in checked and len(options) >= 2 else None
 
     def _follow_up(
         self, answers: Mapping[str, str | None], known: Mapping[str, str], checked: Mapping[str, tuple[str, ...] | None]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
 from diagnose.consult.agenda import Agenda
+from diagnose.consult.checklist import Checked, chosen, picked, restore
 from diagnose.consult.question import Effect, Question, Why
 from diagnose.consult.reader import Reply
 from diagnose.consult.wire import restore_answers, saved_with
@@ -23,15 +23,6 @@ from diagnose.knowledge.model import Checklist, Text
 __all__ = ["Consultation", "Effect", "Question", "Reply", "Why"]
 
 STATE_FORMAT = "diagnose.consultation/1"
-
-
-@dataclass(slots=True)
-class _Checked:
-    """A checklist answered: the options picked (None: skipped), the facts it answered, the answer before it."""
-
-    picked: tuple[str, ...] | None
-    facts: list[str] = field(default_factory=list)
-    after: str | None = None
 STATE_MAX_BYTES = 16384
 """The size bound of a saved state: every fact answered once, with room to spare (a real state is under 2 KiB)."""
 
@@ -54,7 +45,7 @@ class Consultation:
         self._pending: str | None = None
         self._deferred: list[str] = []
         self._reasked: list[str] = []
-        self._checked: dict[str, _Checked] = {}
+        self._checked: dict[str, Checked] = {}
         self.prefilled: tuple[str, ...] = ()
         """Facts read from the first message by `from_text` (not asked)."""
         self.migrated_from: str | None = None
@@ -151,7 +142,7 @@ class Consultation:
         pending = data.get("pending")
         if pending is not None and (not isinstance(pending, str) or pending not in (*kb.facts, *kb.checklists)):
             raise StateError(f"'pending' must be a fact or checklist id or null, not {quote(pending)}")
-        consultation._checked = _restore_checklists(consultation, data.get("checklists", []))
+        consultation._checked = restore(consultation, data.get("checklists", []))
         reasked = data.get("reasked", [])
         reasking = isinstance(reasked, list) and any(
             w in kb.warnings and any(c.fact == pending for r in kb.warnings[w].rules for c in r.when)
@@ -230,19 +221,19 @@ class Consultation:
     def _check(self, checklist_id: str, value: str | Iterable[str] | None) -> None:
         """Record the options picked from a checklist (see `answer`)."""
         checklist = self.kb.checklists[checklist_id]
-        picked = None if value is None else _picked(checklist, value)
-        chosen = _chosen(checklist, picked or ())
+        items = None if value is None else picked(checklist, value)
+        choice = chosen(checklist, items or ())
         if checklist_id in self._checked:
             self._take_back(checklist_id)
-        offered = self._agenda.open_options(checklist_id, self._answers) if picked is not None else ()
-        record = _Checked(picked, after=next(reversed(self._answers), None))
+        offered = self._agenda.open_options(checklist_id, self._answers) if items is not None else ()
+        record = Checked(items, after=next(reversed(self._answers), None))
         for option in checklist.options:
-            if option.id not in offered and option.id not in chosen:
+            if option.id not in offered and option.id not in choice:
                 continue
             if option.fact in self._answers:
                 continue
-            if option.id in chosen:
-                value_id = chosen[option.id]
+            if option.id in choice:
+                value_id = choice[option.id]
                 if value_id is None:
                     continue  # which of its values: asked next, offering them
                 self._answers[option.fact] = value_id
@@ -316,12 +307,12 @@ class Consultation:
             ConsultationError: nothing has been answered yet.
         """
         last = next(reversed(self._answers), None)
-        for checklist_id, checked in reversed(self._checked.items()):
+        if self._checked:  # the last checklist, when nothing was answered after it
+            checklist_id, checked = next(reversed(self._checked.items()))
             if (last in checked.facts) if checked.facts else (last == checked.after):
                 self._take_back(checklist_id)
                 self._pending = None
                 return checklist_id
-            break
         if not self._answers:
             raise ConsultationError("nothing to undo: no question has been answered yet")
         fact_id = next(reversed(self._answers))
@@ -455,55 +446,3 @@ class Consultation:
             )
         return Effect(value, confirms=tuple(confirms), rules_out=tuple(rules_out), raises=tuple(raises))
 
-
-def _picked(checklist: Checklist, value: str | Iterable[str]) -> tuple[str, ...]:
-    """The items of a checklist answer, each an option id or a sub-choice "fact.value" (InvalidValueError else)."""
-    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
-    if items is None or not all(isinstance(x, str) and checklist.pick(x) for x in items):
-        what = f"answer a checklist with a list of its options or sub-choices ([] for none), not {quote(value)}"
-        subs = [c.id for o in checklist.options for c in o.choices]
-        raise InvalidValueError(checklist.id, value, [*checklist.allowed, *subs], reason=what)
-    return tuple(dict.fromkeys(items))
-
-
-def _chosen(checklist: Checklist, picked: Iterable[str]) -> dict[str, str | None]:
-    """Option id -> the value its pick gives (a sub-choice's, or an option of one value's), or None when the option
-    of several values was picked alone. Two values of one option are refused (InvalidValueError)."""
-    chosen: dict[str, str | None] = {}
-    for option, value in (checklist.pick(x) or (None, None) for x in picked):
-        if option is None:
-            continue
-        value = value or (option.values[0] if len(option.values) == 1 else None)
-        if value is not None and chosen.get(option.id) not in (None, value):
-            what = f"pick one value of {option.fact!r} at most"
-            raise InvalidValueError(checklist.id, list(picked), [c.id for c in option.choices], reason=what)
-        chosen[option.id] = value or chosen.get(option.id)
-    return chosen
-
-
-def _restore_checklists(consultation: Consultation, items: object) -> dict[str, _Checked]:
-    """A state's 'checklists': each answered checklist once, its picks its options, its facts answered ones of its
-    options (StateError otherwise)."""
-    kb = consultation.kb
-    if not isinstance(items, list):
-        raise StateError("'checklists' must be a list of answered checklists")
-    out: dict[str, _Checked] = {}
-    claimed: set[str] = set()
-    for i, item in enumerate(items):
-        checklist = kb.checklists.get(item.get("id")) if isinstance(item, dict) else None  # type: ignore[arg-type]
-        if not isinstance(item, dict) or checklist is None or checklist.id in out:
-            raise StateError(f"checklists[{i}] must name a checklist of this knowledge base, once")
-        picked, facts, after = item.get("picked"), item.get("facts", []), item.get("after")
-        options_ok = isinstance(picked, list) and all(isinstance(p, str) and checklist.pick(p) for p in picked)
-        if picked is not None and not (options_ok and len(set(picked)) == len(picked)):
-            raise StateError(f"checklists[{i}].picked must list options of {checklist.id!r}, each once, or be null")
-        answered = consultation.answers
-        if not isinstance(facts, list) or any(
-            not isinstance(f, str) or f not in checklist.facts or f not in answered or f in claimed for f in facts
-        ):
-            raise StateError(f"checklists[{i}].facts must list answered facts of {checklist.id!r}'s options, each once")
-        if after is not None and after not in kb.facts:
-            raise StateError(f"checklists[{i}].after must be a fact id or null")
-        claimed.update(facts)
-        out[checklist.id] = _Checked(None if picked is None else tuple(picked), list(facts), after)
-    return out
