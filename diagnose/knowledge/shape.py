@@ -33,8 +33,10 @@ EXTRA_FILES = {
     "contract.toml": "contract",
     "messages.toml": "messages",
     "messages_blind.toml": "messages",
+    "messages_holdout.toml": "messages",
     "stories.toml": "stories",
     "stories_blind.toml": "stories",
+    "stories_fresh.toml": "stories",
 }
 """Data files the loader does not read (the tests and benchmarks do); `check` validates them when present."""
 
