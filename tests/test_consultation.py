@@ -399,6 +399,8 @@ def test_every_hedged_text_is_said_plainly_in_both_languages(kb: KnowledgeBase) 
     assert retired.en.startswith("Has your relative") and retired.zh.startswith("您家人")
     resident = kb.replies.personal(kb.causes["resident_insurance_no_account"].explanation, "family_member")
     assert resident.en.startswith("Your relative is on")
+    spent = kb.replies.personal(kb.causes["funds_used_up"].title, "family_member")  # the one-line "also" title
+    assert "您家人自己" in spent.zh and "your relative's own" in spent.en
 
 
 def test_left_open_names_what_would_settle_a_capped_consultation() -> None:
