@@ -65,7 +65,7 @@ class Reply:
 
     `kind` is "answer", "dont_know", "later" (the person will look it up) or "choose"; for "choose", `choices`
     lists the value ids to offer and nothing was recorded. A reply to a checklist answers with `picked`, the
-    option ids chosen (empty for 都没有), and `value` None.
+    option and sub-choice ids chosen (empty for 都没有), and `value` None.
     """
 
     kind: Literal["answer", "dont_know", "later", "choose"]
