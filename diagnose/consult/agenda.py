@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from diagnose.consult.picks import alone
 from diagnose.consult.planner import Planner
 from diagnose.inference.semantics import CauseScore
 from diagnose.knowledge.model import Fact, KnowledgeBase, Text
@@ -143,10 +144,9 @@ class Agenda:
         """A picked checklist option of several values whose fact is still open: asked next, offering them, unless
         no answer to it could teach anything now (a death already rules out the card's cause)."""
         for checklist_id, picked in checked.items():
-            for option in self.kb.checklists[checklist_id].options:
-                open_ = option.id in (picked or ()) and len(option.values) > 1 and option.fact not in answers
-                applies = open_ and self.askable(self.kb.facts[option.fact], known)
-                if applies and self.planner.value(answers, option.fact) > 0:
+            for option in alone(self.kb.checklists[checklist_id], picked):
+                open_ = option.fact not in answers and self.askable(self.kb.facts[option.fact], known)
+                if open_ and self.planner.value(answers, option.fact) > 0:
                     return Step(option.fact, "follow_up", only=option.values)
         return None
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from diagnose.knowledge.model import Checklist, Fact, Replies, Text, Value
+from diagnose.knowledge.checklist import Checklist
+from diagnose.knowledge.model import Fact, Replies, Text, Value
 
 __all__ = ["Effect", "Question", "Why"]
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from diagnose.consult.reading import Reader, Reading
-from diagnose.knowledge.model import Checklist, Fact, KnowledgeBase, Text
+from diagnose.knowledge.checklist import Checklist
+from diagnose.knowledge.model import Fact, KnowledgeBase, Text
 
 __all__ = ["Reply", "TextMatcher"]
 

@@ -11,14 +11,15 @@ from collections.abc import Iterable, Mapping
 
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
 from diagnose.consult.agenda import Agenda
-from diagnose.consult.checklist import Checked, chosen, picked, restore
+from diagnose.consult.picks import Checked, alone, picked, record, restore
 from diagnose.consult.question import Effect, Question, Why
 from diagnose.consult.reader import Reply
 from diagnose.consult.wire import restore_answers, saved_with
 from diagnose.consult.wire import state_suggested as _suggested
-from diagnose.errors import ConsultationError, InvalidValueError, StateError, UnknownFactError, quote
+from diagnose.errors import ConsultationError, StateError, UnknownFactError, quote
 from diagnose.inference.result import Diagnosis
-from diagnose.knowledge.model import Checklist, Text
+from diagnose.knowledge.checklist import Checklist
+from diagnose.knowledge.model import Text
 
 __all__ = ["Consultation", "Effect", "Question", "Reply", "Why"]
 
@@ -205,9 +206,7 @@ class Consultation:
         if fact_id in self.kb.checklists:
             self._check(fact_id, value)
             return
-        if value is not None and not isinstance(value, str):
-            raise InvalidValueError(fact_id, value, self.kb.facts[fact_id].allowed if fact_id in self.kb.facts else ())
-        validated = validate_facts(self.kb, {fact_id: value})
+        validated = validate_facts(self.kb, {fact_id: value})  # type: ignore[dict-item]  # it refuses a list, naming the fact
         for checked in self._checked.values():  # answered on its own now: it counts as a question of its own
             if fact_id in checked.facts:
                 checked.facts.remove(fact_id)
@@ -222,25 +221,10 @@ class Consultation:
         """Record the options picked from a checklist (see `answer`)."""
         checklist = self.kb.checklists[checklist_id]
         items = None if value is None else picked(checklist, value)
-        choice = chosen(checklist, items or ())
         if checklist_id in self._checked:
             self._take_back(checklist_id)
-        offered = self._agenda.open_options(checklist_id, self._answers) if items is not None else ()
-        record = Checked(items, after=next(reversed(self._answers), None))
-        for option in checklist.options:
-            if option.id not in offered and option.id not in choice:
-                continue
-            if option.fact in self._answers:
-                continue
-            if option.id in choice:
-                value_id = choice[option.id]
-                if value_id is None:
-                    continue  # which of its values: asked next, offering them
-                self._answers[option.fact] = value_id
-            else:
-                self._answers[option.fact] = None
-            record.facts.append(option.fact)
-        self._checked[checklist_id] = record
+        offered = self._agenda.open_options(checklist_id, self._answers)
+        self._checked[checklist_id] = record(checklist, items, self._answers, offered)
         if self._pending == checklist_id:
             self._pending = None
 
@@ -286,18 +270,13 @@ class Consultation:
             fact_id = question.id
         self._pending = fact_id
         offered = self._question(fact_id).offered  # the numbers a reply gives index the choices shown
-        if isinstance(offered, Checklist):
-            reply = self.diagnoser.matcher.match_checklist(offered, text)
-            if reply.kind == "later":
-                self.defer()
-            elif reply.kind != "choose":
-                self.answer(fact_id, None if reply.kind == "dont_know" else list(reply.picked))
-            return reply
-        reply = self.diagnoser.matcher.match_reply(offered, text)
-        if reply.kind == "later":
+        listed = isinstance(offered, Checklist)
+        matcher = self.diagnoser.matcher
+        reply = matcher.match_checklist(offered, text) if listed else matcher.match_reply(offered, text)  # type: ignore[arg-type]
+        if reply.kind == "later":  # a checklist is never put off: its reply is 不知道 instead
             self.defer()
         elif reply.kind != "choose":
-            self.answer(fact_id, reply.value)
+            self.answer(fact_id, list(reply.picked) if listed and reply.kind == "answer" else reply.value)
         return reply
 
     def undo(self) -> str:
@@ -365,11 +344,9 @@ class Consultation:
         """The choices the agenda offers for `fact_id` now: a checklist's open options, a follow-up's values."""
         if fact_id in self.kb.checklists:
             return self._agenda.open_options(fact_id, self._answers)
-        for checklist_id, checked in self._checked.items():
-            for option in self.kb.checklists[checklist_id].options:
-                if option.fact == fact_id and option.id in (checked.picked or ()) and len(option.values) > 1:
-                    return option.values if fact_id not in self._answers else ()
-        return ()
+        follow_ups = (o for c, done in self._checked.items() for o in alone(self.kb.checklists[c], done.picked))
+        option = next((o for o in follow_ups if o.fact == fact_id), None)
+        return option.values if option is not None and fact_id not in self._answers else ()
 
     @property
     def pending(self) -> Question | None:

@@ -66,7 +66,7 @@ class Builder:
         hint = nearest(name, known)
         self.fail(file, place, message + (f"; did you mean {hint!r}?" if hint else ""))
 
-    def build_scale(self, raw: Mapping[str, Any], facts: Mapping[str, Fact], lists: Iterable[str] = ()) -> Scale:
+    def build_scale(self, raw: Mapping[str, Any], facts: Mapping[str, Fact]) -> Scale:
         levels = sorted(
             (Level(lv["id"], lv["min"], text(lv["label"]), lv["meaning"]) for lv in raw["level"]),
             key=lambda lv: -lv.min,
@@ -105,20 +105,11 @@ class Builder:
             planning_prior_weight=consultation["planning_prior_weight"],
             settle_min=next((lv.min for lv in levels if lv.id == consultation["settle_level"]), 1.0),
             settle_change=consultation["settle_change"],
-            second_looks=tuple(
-                self.build_second_look(i, x, facts, set(lists)) for i, x in enumerate(raw.get("second_look", ()), 1)
-            ),
+            second_looks=tuple(self.build_second_look(i, x, facts) for i, x in enumerate(raw.get("second_look", ()), 1)),
         )
 
-    def build_second_look(
-        self, i: int, raw: Mapping[str, Any], facts: Mapping[str, Fact], lists: set[str]
-    ) -> SecondLook:
-        """A second look; its `ask` names input facts or checklists."""
+    def build_second_look(self, i: int, raw: Mapping[str, Any], facts: Mapping[str, Fact]) -> SecondLook:
         place = f"second_look[{i}]"
-        for j, fact_id in enumerate(raw.get("ask", ()), 1):
-            if fact_id not in facts and fact_id not in lists:
-                what = f"unknown fact or checklist {fact_id!r}"
-                self.missing("evidence.toml", f"{place}.ask[{j}]", what, fact_id, [*facts, *lists])
         when = self.conditions("evidence.toml", f"{place}.when", raw["when"], facts)
         unless = self.conditions("evidence.toml", f"{place}.unless", raw.get("unless", {}), facts)
         return SecondLook(when, tuple(raw.get("ask", ())), raw["reason"], unless, tuple(raw.get("beside", ())))

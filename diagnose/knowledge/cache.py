@@ -28,7 +28,7 @@ __all__ = ["DEFAULT_PATH", "cache_dir", "cache_file", "cached_load", "key", "res
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "knowledge"  # knowledge/ in a source checkout
 
 _MAGIC = b"yibao-diagnose knowledge cache 1\n"
-_CODE = ("model.py", "build.py", "loader.py", "lint.py", "cache.py", "shape.py", "locate.py")
+_CODE = ("model.py", "checklist.py", "build.py", "loader.py", "lint.py", "cache.py", "shape.py", "locate.py")
 """The modules whose code shapes the cached value: a change to any of them makes the cache stale (so does a
 change to a knowledge schema)."""
 

@@ -15,9 +15,8 @@ from diagnose.knowledge import shape
 from diagnose.knowledge.cache import DEFAULT_PATH, resolve
 from diagnose.knowledge.build import Builder, freeze, text
 from diagnose.knowledge.locate import Locator
-from diagnose.knowledge.model import (
-    Advice, Cause, Checklist, Derived, Fact, KnowledgeBase, Option, Replies, Scale, Value,
-)  # fmt: skip
+from diagnose.knowledge.checklist import Checklist, Option
+from diagnose.knowledge.model import Advice, Cause, Derived, Fact, KnowledgeBase, Replies, Scale, Value
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -131,7 +130,7 @@ class _Loader(Builder):
             skip_if = self.conditions("facts.toml", f"{place}.skip_if", f.get("skip_if", {}), facts)
             facts[f["id"]] = replace(facts[f["id"]], ask_if=ask_if, skip_if=skip_if)
         checklists = self.build_checklists(facts_raw.get("checklist", ()), facts)
-        scale = self.build_scale(evidence_raw, facts, checklists)
+        scale = self.build_scale(evidence_raw, facts)
         channels = self.build_channels(channels_raw["channel"])
         derived = self.all_derived(derived_raw["derived"], facts)
         vocabulary: dict[str, Fact | Derived] = {**facts, **derived}
@@ -146,7 +145,7 @@ class _Loader(Builder):
                 continue
             causes[data["id"]] = self.build_cause(rel, data, vocabulary, channels, scale)
         self.cross_check_causes(causes, vocabulary)
-        self.check_beside(scale, causes)
+        self.check_looks(scale, facts, checklists, causes)
         warnings = self.build_checks("warning", checks_raw.get("warning", ()), vocabulary)
         notes = self.build_checks("note", checks_raw.get("note", ()), vocabulary)
         fallback = Advice(
@@ -228,9 +227,15 @@ class _Loader(Builder):
             )
         return out
 
-    def check_beside(self, scale: Scale, causes: Mapping[str, Cause]) -> None:
-        """Every cause a second look sets beside exists."""
+    def check_looks(
+        self, scale: Scale, facts: Mapping[str, Fact], lists: Mapping[str, Checklist], causes: Mapping[str, Cause]
+    ) -> None:
+        """Every fact or checklist a second look asks, and every cause it sets beside, exists."""
         for i, look in enumerate(scale.second_looks, 1):
+            for j, fact_id in enumerate(look.ask, 1):
+                if fact_id not in facts and fact_id not in lists:
+                    what = f"unknown fact or checklist {fact_id!r}"
+                    self.missing("evidence.toml", f"second_look[{i}].ask[{j}]", what, fact_id, [*facts, *lists])
             for j, cause_id in enumerate(look.beside, 1):
                 if cause_id not in causes:
                     place = f"second_look[{i}].beside[{j}]"

@@ -1,4 +1,4 @@
-"""A consultation's checklists: what an answer to one picks, and the record a consultation keeps of it."""
+"""What an answer to a checklist picks, and the record a consultation keeps of it."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from diagnose.errors import InvalidValueError, StateError, quote
-from diagnose.knowledge.model import Checklist
+from diagnose.knowledge.checklist import Checklist, Option
 
 if TYPE_CHECKING:
     from diagnose.consult.session import Consultation
 
-__all__ = ["Checked", "chosen", "picked", "restore"]
+__all__ = ["Checked", "alone", "chosen", "picked", "record", "restore"]
 
 
 @dataclass(slots=True)
@@ -25,13 +25,16 @@ class Checked:
 
 
 def picked(checklist: Checklist, value: str | Iterable[str]) -> tuple[str, ...]:
-    """The items of a checklist answer, each an option id or a sub-choice "fact.value" (InvalidValueError else)."""
+    """The items of a checklist answer, each an option id or a sub-choice "fact.value", at most one value per option
+    (InvalidValueError else)."""
     items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else None
     if items is None or not all(isinstance(x, str) and checklist.pick(x) for x in items):
         what = f"answer a checklist with a list of its options or sub-choices ([] for none), not {quote(value)}"
         subs = [c.id for o in checklist.options for c in o.choices]
         raise InvalidValueError(checklist.id, value, [*checklist.allowed, *subs], reason=what)
-    return tuple(dict.fromkeys(items))
+    items = list(dict.fromkeys(items))
+    chosen(checklist, items)  # two values of one option are refused here, before anything is recorded
+    return tuple(items)
 
 
 def chosen(checklist: Checklist, items: Iterable[str]) -> dict[str, str | None]:
@@ -48,6 +51,30 @@ def chosen(checklist: Checklist, items: Iterable[str]) -> dict[str, str | None]:
             raise InvalidValueError(checklist.id, list(items), [c.id for c in option.choices], reason=what)
         chosen[option.id] = value or chosen.get(option.id)
     return chosen
+
+
+def alone(checklist: Checklist, items: tuple[str, ...] | None) -> tuple[Option, ...]:
+    """The options of several values picked by themselves, without a sub-choice: their fact is a follow-up."""
+    return tuple(o for o in checklist.options if o.id in (items or ()) and len(o.values) > 1)
+
+
+def record(
+    checklist: Checklist, items: tuple[str, ...] | None, answers: dict[str, str | None], offered: Iterable[str]
+) -> Checked:
+    """Record a checklist answer (`items` from `picked`, None: skipped) in `answers`: each option picked with its
+    value, each option `offered` and not picked as 不知道 (None), facts already answered left alone; an option of
+    several values picked alone is left open for its follow-up."""
+    choice = chosen(checklist, items or ())
+    offered = set(offered) if items is not None else set()
+    done = Checked(items, after=next(reversed(answers), None))
+    for option in checklist.options:
+        if option.fact in answers or (option.id not in offered and option.id not in choice):
+            continue
+        if option.id in choice and choice[option.id] is None:
+            continue  # which of its values: asked next, offering them
+        answers[option.fact] = choice.get(option.id)
+        done.facts.append(option.fact)
+    return done
 
 
 def restore(consultation: Consultation, items: object) -> dict[str, Checked]:
