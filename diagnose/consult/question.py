@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from diagnose.knowledge.checklist import Checklist
 from diagnose.knowledge.model import Fact, Replies, Text, Value
 
-__all__ = ["Effect", "Question", "Why"]
+if TYPE_CHECKING:
+    from diagnose.consult.planner import Planner
+
+__all__ = ["Effect", "Question", "Why", "effect"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +126,22 @@ class Why:
 
     fact: Fact | Checklist
     effects: tuple[Effect, ...]
+
+
+def effect(planner: Planner, known: Mapping[str, str], value: str, ways: list[dict[str, str]]) -> Effect:
+    """What answering `value` would do to the causes, over each way it can be meant (a checklist option with
+    several values is any of them)."""
+    causes = planner.kb.causes
+    now = planner.snapshot(known)
+    was = {c: now.state(c) for c in causes}
+    confirms: dict[str, None] = {}
+    rules_out: dict[str, None] = {}
+    raises: dict[str, None] = {}
+    for way in ways:
+        after = planner.snapshot({**known, **way})
+        new = {c: after.state(c) for c in causes}
+        confirms.update((c, None) for c in causes if new[c] == "confirmed" != was[c])
+        rules_out.update((c, None) for c in causes if new[c] == "excluded" != was[c])
+        moved = (c for c in causes if was[c] in ("open", "excluded"))
+        raises.update((c, None) for c in moved if new[c] not in ("open", "excluded", "confirmed"))
+    return Effect(value, confirms=tuple(confirms), rules_out=tuple(rules_out), raises=tuple(raises))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from diagnose.api import Diagnoser, default_diagnoser, validate_facts
 from diagnose.consult.agenda import Agenda
 from diagnose.consult.picks import Checked, alone, picked, record, restore
-from diagnose.consult.question import Effect, Question, Why
+from diagnose.consult.question import Effect, Question, Why, effect
 from diagnose.consult.reader import Reply
 from diagnose.consult.wire import restore_answers, saved_with
 from diagnose.consult.wire import state_suggested as _suggested
@@ -395,31 +395,10 @@ class Consultation:
         if checklist is not None:  # each option as the answers it stands for
             known = {k: v for k, v in self.known().items() if k not in checklist.facts}
             picks = [(o.id, [{o.fact: v} for v in o.values]) for o in checklist.options]
-            return Why(checklist, tuple(self._effect(known, option, ways) for option, ways in picks))
+            return Why(checklist, tuple(effect(self._planner, known, option, ways) for option, ways in picks))
         fact = self.kb.facts.get(fact_id)
         if fact is None or fact.free_text:
             known_ids = [f for f, x in self.kb.facts.items() if not x.free_text] + list(self.kb.checklists)
             raise UnknownFactError(fact_id, known_ids)
         known = {k: v for k, v in self.known().items() if k != fact_id}
-        return Why(fact, tuple(self._effect(known, value, [{fact_id: value}]) for value in fact.allowed))
-
-    def _effect(self, known: dict[str, str], value: str, ways: list[dict[str, str]]) -> Effect:
-        """What answering `value` would do to the causes, over each way it can be meant (a checklist option with
-        several values is any of them)."""
-        now = self._planner.snapshot(known)
-        was = {c: now.state(c) for c in self.kb.causes}
-        confirms: dict[str, None] = {}
-        rules_out: dict[str, None] = {}
-        raises: dict[str, None] = {}
-        for way in ways:
-            after = self._planner.snapshot({**known, **way})
-            new = {c: after.state(c) for c in self.kb.causes}
-            confirms.update((c, None) for c in self.kb.causes if new[c] == "confirmed" != was[c])
-            rules_out.update((c, None) for c in self.kb.causes if new[c] == "excluded" != was[c])
-            raises.update(
-                (c, None)
-                for c in self.kb.causes
-                if was[c] in ("open", "excluded") and new[c] not in ("open", "excluded", "confirmed")
-            )
-        return Effect(value, confirms=tuple(confirms), rules_out=tuple(rules_out), raises=tuple(raises))
-
+        return Why(fact, tuple(effect(self._planner, known, value, [{fact_id: value}]) for value in fact.allowed))
